@@ -1,0 +1,9 @@
+/* libsign: umbrella header. Include this one. */
+#ifndef LIBSIGN_LIBSIGN_H
+#define LIBSIGN_LIBSIGN_H
+
+#include "libsign/common.h"
+#include "libsign/error.h"
+#include "libsign/context.h"
+
+#endif

@@ -1,0 +1,126 @@
+#include "core/certfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "core/error.h"
+
+/* Trust bundles are small; anything larger is not a certificate file. */
+#define MAX_CERT_FILE_BYTES (16L * 1024 * 1024)
+
+static int read_whole_file(const char *path, unsigned char **data, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    long size;
+
+    if (f == NULL)
+        return lsi_error(LSIGN_E_IO, "cannot open '%s': %s", path, strerror(errno));
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return lsi_error(LSIGN_E_IO, "cannot read '%s': not a regular file", path);
+    }
+    if (size > MAX_CERT_FILE_BYTES) {
+        fclose(f);
+        return lsi_error(LSIGN_E_LIMIT, "'%s' is %ld bytes, more than a certificate file may be",
+                         path, size);
+    }
+    *data = OPENSSL_malloc((size_t)size + 1);
+    if (*data == NULL) {
+        fclose(f);
+        return lsi_error_nomem();
+    }
+    if (fread(*data, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        OPENSSL_free(*data);
+        return lsi_error(LSIGN_E_IO, "cannot read '%s'", path);
+    }
+    fclose(f);
+    *len = size;
+    return LSIGN_OK;
+}
+
+static int looks_like_pem(const unsigned char *data, long len)
+{
+    static const char marker[] = "-----BEGIN";
+    long i;
+
+    for (i = 0; i + (long)sizeof marker - 1 <= len; i++)
+        if (memcmp(data + i, marker, sizeof marker - 1) == 0)
+            return 1;
+    return 0;
+}
+
+static int read_pem(const char *path, const unsigned char *data, long len, STACK_OF(X509) *certs)
+{
+    BIO *bio = BIO_new_mem_buf(data, (int)len);
+    X509 *cert;
+    unsigned long err;
+
+    if (bio == NULL)
+        return lsi_error_nomem();
+    ERR_clear_error();
+    while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        if (!sk_X509_push(certs, cert)) {
+            X509_free(cert);
+            BIO_free(bio);
+            return lsi_error_nomem();
+        }
+    }
+    BIO_free(bio);
+    /* Running out of PEM blocks ends the loop with "no start line": that is EOF. */
+    err = ERR_peek_last_error();
+    if (err != 0 && ERR_GET_REASON(err) != PEM_R_NO_START_LINE)
+        return lsi_error_openssl(LSIGN_E_PARSE, "'%s': certificate %d is malformed", path,
+                                 sk_X509_num(certs) + 1);
+    ERR_clear_error();
+    return LSIGN_OK;
+}
+
+static int read_der(const char *path, const unsigned char *data, long len, STACK_OF(X509) *certs)
+{
+    const unsigned char *p = data;
+    X509 *cert = d2i_X509(NULL, &p, len);
+
+    if (cert == NULL || p != data + len) {
+        X509_free(cert);
+        return lsi_error_openssl(LSIGN_E_PARSE, "'%s' is neither PEM nor a DER certificate", path);
+    }
+    if (!sk_X509_push(certs, cert)) {
+        X509_free(cert);
+        return lsi_error_nomem();
+    }
+    return LSIGN_OK;
+}
+
+int lsi_certs_read_file(const char *path, STACK_OF(X509) **out)
+{
+    unsigned char *data = NULL;
+    long len = 0;
+    STACK_OF(X509) *certs;
+    int rc;
+
+    *out = NULL;
+    rc = read_whole_file(path, &data, &len);
+    if (rc != LSIGN_OK)
+        return rc;
+    certs = sk_X509_new_null();
+    if (certs == NULL) {
+        OPENSSL_free(data);
+        return lsi_error_nomem();
+    }
+    rc = looks_like_pem(data, len) ? read_pem(path, data, len, certs)
+                                   : read_der(path, data, len, certs);
+    OPENSSL_free(data);
+    if (rc == LSIGN_OK && sk_X509_num(certs) == 0)
+        rc = lsi_error(LSIGN_E_PARSE, "'%s' contains no certificate", path);
+    if (rc != LSIGN_OK) {
+        sk_X509_pop_free(certs, X509_free);
+        return rc;
+    }
+    *out = certs;
+    return LSIGN_OK;
+}

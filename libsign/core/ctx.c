@@ -1,0 +1,293 @@
+#include "core/ctx.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/certfile.h"
+
+struct lsign_ctx {
+    lsign_ctx_options opts;
+    /* Serialises configuration against use: guards trust and log fields. */
+    pthread_mutex_t lock;
+    X509_STORE *trust;
+    lsign_log_fn log_fn;
+    void *log_userdata;
+    int log_min_level;
+};
+
+static const lsign_ctx_options defaults = {
+    .version = LSIGN_CTX_OPTIONS_VERSION,
+    .max_depth = 256,
+    .max_objects = 2000000,
+    .max_stream_bytes = 256u * 1024 * 1024,
+    .timeout_ms = 15000,
+    .max_response_bytes = 16u * 1024 * 1024,
+    .retries = 2,
+    .offline = 0,
+    .revocation = LSIGN_REVOCATION_OFFLINE,
+};
+
+int lsign_ctx_options_init(lsign_ctx_options *opts, unsigned int version)
+{
+    if (opts == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_options_init: options is NULL");
+    if (version == 0 || version > LSIGN_CTX_OPTIONS_VERSION)
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "lsign_ctx_options_init: options version %u is not supported "
+                         "(this libsign knows 1 to %u)", version, LSIGN_CTX_OPTIONS_VERSION);
+    *opts = defaults;
+    opts->version = version;
+    return LSIGN_OK;
+}
+
+/* Copies the caller's options, replacing zeros by defaults, and checks them. */
+static int resolve_options(const lsign_ctx_options *in, lsign_ctx_options *out)
+{
+    *out = defaults;
+    if (in == NULL)
+        return LSIGN_OK;
+    if (in->version == 0 || in->version > LSIGN_CTX_OPTIONS_VERSION)
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "context options version %u is not supported (this libsign knows 1 "
+                         "to %u); initialise them with LSIGN_CTX_OPTIONS_INIT", in->version,
+                         LSIGN_CTX_OPTIONS_VERSION);
+    if (in->revocation < LSIGN_REVOCATION_OFFLINE || in->revocation > LSIGN_REVOCATION_NONE)
+        return lsi_error(LSIGN_E_INVALID_ARG, "context options: unknown revocation policy %d",
+                         in->revocation);
+    if (in->offline && in->revocation == LSIGN_REVOCATION_ONLINE)
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "context options: revocation policy 'online' contradicts offline mode");
+#define TAKE(field) if (in->field != 0) out->field = in->field
+    TAKE(max_depth);
+    TAKE(max_objects);
+    TAKE(max_stream_bytes);
+    TAKE(timeout_ms);
+    TAKE(max_response_bytes);
+#undef TAKE
+    out->retries = in->retries;
+    out->offline = in->offline;
+    out->revocation = in->revocation;
+    return LSIGN_OK;
+}
+
+int lsign_ctx_new(lsign_ctx **out, const lsign_ctx_options *opts)
+{
+    lsign_ctx *ctx;
+    int rc;
+
+    if (out == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_new: out is NULL");
+    *out = NULL;
+    ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL)
+        return lsi_error_nomem();
+    rc = resolve_options(opts, &ctx->opts);
+    if (rc != LSIGN_OK) {
+        free(ctx);
+        return rc;
+    }
+    ctx->trust = X509_STORE_new();
+    if (ctx->trust == NULL || pthread_mutex_init(&ctx->lock, NULL) != 0) {
+        X509_STORE_free(ctx->trust);
+        free(ctx);
+        return lsi_error_nomem();
+    }
+    ctx->log_min_level = LSIGN_LOG_WARNING;
+    *out = ctx;
+    return LSIGN_OK;
+}
+
+void lsign_ctx_free(lsign_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    X509_STORE_free(ctx->trust);
+    pthread_mutex_destroy(&ctx->lock);
+    free(ctx);
+}
+
+const lsign_ctx_options *lsi_ctx_options(const lsign_ctx *ctx)
+{
+    return ctx != NULL ? &ctx->opts : &defaults;
+}
+
+static int add_certs(lsign_ctx *ctx, STACK_OF(X509) *certs, const char *path)
+{
+    int rc = LSIGN_OK;
+
+    pthread_mutex_lock(&ctx->lock);
+    for (int i = 0; i < sk_X509_num(certs); i++) {
+        if (!X509_STORE_add_cert(ctx->trust, sk_X509_value(certs, i))) {
+            rc = lsi_error_openssl(LSIGN_E_CRYPTO, "trust anchors: cannot add certificate %d "
+                                   "of '%s'", i + 1, path);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    return rc;
+}
+
+int lsign_ctx_add_trust_file(lsign_ctx *ctx, const char *path)
+{
+    STACK_OF(X509) *certs;
+    int rc;
+
+    if (ctx == NULL || path == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_add_trust_file: ctx or path is NULL");
+    rc = lsi_certs_read_file(path, &certs);
+    if (rc != LSIGN_OK)
+        return lsi_error_wrap("trust anchors");
+    rc = add_certs(ctx, certs, path);
+    sk_X509_pop_free(certs, X509_free);
+    if (rc == LSIGN_OK)
+        lsi_log(ctx, LSIGN_LOG_INFO, "trust anchors: loaded '%s'", path);
+    return rc;
+}
+
+static int has_cert_suffix(const char *name)
+{
+    static const char *const suffixes[] = { ".pem", ".crt", ".cer" };
+    size_t len = strlen(name);
+
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t slen = strlen(suffixes[i]);
+        if (len > slen && strcmp(name + len - slen, suffixes[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Moves every certificate of `from` to the end of `to`; empties `from`. */
+static int move_certs(STACK_OF(X509) *to, STACK_OF(X509) *from)
+{
+    X509 *cert;
+
+    while ((cert = sk_X509_shift(from)) != NULL) {
+        if (!sk_X509_push(to, cert)) {
+            X509_free(cert);
+            return lsi_error_nomem();
+        }
+    }
+    return LSIGN_OK;
+}
+
+/* Reads all certificate files of a directory; all or nothing. */
+static int read_cert_dir(const char *path, STACK_OF(X509) *all)
+{
+    DIR *dir = opendir(path);
+    struct dirent *entry;
+    int rc = LSIGN_OK;
+    unsigned int files = 0;
+
+    if (dir == NULL)
+        return lsi_error(LSIGN_E_IO, "cannot open directory '%s'", path);
+    while (rc == LSIGN_OK && (entry = readdir(dir)) != NULL) {
+        char file[4096];
+        STACK_OF(X509) *certs;
+
+        if (entry->d_name[0] == '.' || !has_cert_suffix(entry->d_name))
+            continue;
+        if (snprintf(file, sizeof file, "%s/%s", path, entry->d_name) >= (int)sizeof file) {
+            rc = lsi_error(LSIGN_E_INVALID_ARG, "path too long in '%s'", path);
+            break;
+        }
+        rc = lsi_certs_read_file(file, &certs);
+        if (rc == LSIGN_OK) {
+            rc = move_certs(all, certs);
+            sk_X509_pop_free(certs, X509_free);
+        }
+        files++;
+    }
+    closedir(dir);
+    if (rc == LSIGN_OK && files == 0)
+        rc = lsi_error(LSIGN_E_PARSE, "no .pem, .crt or .cer file in '%s'", path);
+    return rc;
+}
+
+int lsign_ctx_add_trust_dir(lsign_ctx *ctx, const char *path)
+{
+    STACK_OF(X509) *certs;
+    int rc;
+
+    if (ctx == NULL || path == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_add_trust_dir: ctx or path is NULL");
+    certs = sk_X509_new_null();
+    if (certs == NULL)
+        return lsi_error_nomem();
+    rc = read_cert_dir(path, certs);
+    if (rc == LSIGN_OK)
+        rc = add_certs(ctx, certs, path);
+    else
+        lsi_error_wrap("trust anchors");
+    sk_X509_pop_free(certs, X509_free);
+    if (rc == LSIGN_OK)
+        lsi_log(ctx, LSIGN_LOG_INFO, "trust anchors: loaded directory '%s'", path);
+    return rc;
+}
+
+uint64_t lsign_ctx_trust_count(const lsign_ctx *ctx)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    uint64_t n = 0;
+
+    if (ctx == NULL)
+        return 0;
+    pthread_mutex_lock(&mut->lock);
+    if (X509_STORE_lock(mut->trust)) {
+        n = (uint64_t)sk_X509_OBJECT_num(X509_STORE_get0_objects(mut->trust));
+        X509_STORE_unlock(mut->trust);
+    }
+    pthread_mutex_unlock(&mut->lock);
+    return n;
+}
+
+X509_STORE *lsi_ctx_trust_store(const lsign_ctx *ctx)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+
+    pthread_mutex_lock(&mut->lock);
+    X509_STORE_up_ref(mut->trust);
+    pthread_mutex_unlock(&mut->lock);
+    return mut->trust;
+}
+
+int lsign_ctx_set_log(lsign_ctx *ctx, int min_level, lsign_log_fn fn, void *userdata)
+{
+    if (ctx == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_log: ctx is NULL");
+    if (min_level < LSIGN_LOG_DEBUG || min_level > LSIGN_LOG_ERROR)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_log: unknown log level %d",
+                         min_level);
+    pthread_mutex_lock(&ctx->lock);
+    ctx->log_fn = fn;
+    ctx->log_userdata = userdata;
+    ctx->log_min_level = min_level;
+    pthread_mutex_unlock(&ctx->lock);
+    return LSIGN_OK;
+}
+
+void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    lsign_log_fn fn;
+    void *userdata;
+    char message[1024];
+    va_list ap;
+
+    if (ctx == NULL)
+        return;
+    pthread_mutex_lock(&mut->lock);
+    fn = level >= mut->log_min_level ? mut->log_fn : NULL;
+    userdata = mut->log_userdata;
+    pthread_mutex_unlock(&mut->lock);
+    if (fn == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    fn(level, message, userdata);
+}

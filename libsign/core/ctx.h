@@ -1,0 +1,19 @@
+/* Internal view of lsign_ctx for the other modules. */
+#ifndef LSI_CORE_CTX_H
+#define LSI_CORE_CTX_H
+
+#include <openssl/x509_vfy.h>
+
+#include "core/error.h"
+#include "libsign/context.h"
+
+/* The context's options with every default filled in. */
+const lsign_ctx_options *lsi_ctx_options(const lsign_ctx *ctx);
+
+/* The trust anchors; the caller owns the returned reference (X509_STORE_free). */
+X509_STORE *lsi_ctx_trust_store(const lsign_ctx *ctx);
+
+/* Sends a message to the context's log callback, if any wants this level. */
+void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...) LSI_PRINTF(3, 4);
+
+#endif
