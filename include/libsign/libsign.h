@@ -5,5 +5,7 @@
 #include "libsign/common.h"
 #include "libsign/error.h"
 #include "libsign/context.h"
+#include "libsign/signer.h"
+#include "libsign/tokens.h"
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -112,8 +113,12 @@ int lsi_certs_read_file(const char *path, STACK_OF(X509) **out)
         OPENSSL_free(data);
         return lsi_error_nomem();
     }
-    rc = looks_like_pem(data, len) ? read_pem(path, data, len, certs)
-                                   : read_der(path, data, len, certs);
+    if (len == 0)
+        rc = LSIGN_OK; /* reported below as "contains no certificate" */
+    else if (looks_like_pem(data, len))
+        rc = read_pem(path, data, len, certs);
+    else
+        rc = read_der(path, data, len, certs);
     OPENSSL_free(data);
     if (rc == LSIGN_OK && sk_X509_num(certs) == 0)
         rc = lsi_error(LSIGN_E_PARSE, "'%s' contains no certificate", path);
@@ -123,4 +128,40 @@ int lsi_certs_read_file(const char *path, STACK_OF(X509) **out)
     }
     *out = certs;
     return LSIGN_OK;
+}
+
+int lsi_certs_move(STACK_OF(X509) *to, STACK_OF(X509) *from)
+{
+    X509 *cert;
+
+    while ((cert = sk_X509_shift(from)) != NULL) {
+        if (!sk_X509_push(to, cert)) {
+            X509_free(cert);
+            return lsi_error_nomem();
+        }
+    }
+    return LSIGN_OK;
+}
+
+char *lsi_name_utf8(const X509_NAME *name)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    /* RFC 2253 order (most specific first), ", " between parts, UTF-8 kept as is, never \\XX. */
+    unsigned long flags = ((unsigned long)ASN1_STRFLGS_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |
+                          XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | XN_FLAG_FN_SN |
+                          XN_FLAG_DUMP_UNKNOWN_FIELDS;
+    char *text = NULL, *data;
+    long len;
+
+    if (bio == NULL)
+        return NULL;
+    if (X509_NAME_print_ex(bio, name, 0, flags) >= 0 && (len = BIO_get_mem_data(bio, &data)) >= 0) {
+        text = malloc((size_t)len + 1);
+        if (text != NULL) {
+            memcpy(text, data, (size_t)len);
+            text[len] = '\0';
+        }
+    }
+    BIO_free(bio);
+    return text;
 }

@@ -161,20 +161,6 @@ static int has_cert_suffix(const char *name)
     return 0;
 }
 
-/* Moves every certificate of `from` to the end of `to`; empties `from`. */
-static int move_certs(STACK_OF(X509) *to, STACK_OF(X509) *from)
-{
-    X509 *cert;
-
-    while ((cert = sk_X509_shift(from)) != NULL) {
-        if (!sk_X509_push(to, cert)) {
-            X509_free(cert);
-            return lsi_error_nomem();
-        }
-    }
-    return LSIGN_OK;
-}
-
 /* Reads all certificate files of a directory; all or nothing. */
 static int read_cert_dir(const char *path, STACK_OF(X509) *all)
 {
@@ -197,7 +183,7 @@ static int read_cert_dir(const char *path, STACK_OF(X509) *all)
         }
         rc = lsi_certs_read_file(file, &certs);
         if (rc == LSIGN_OK) {
-            rc = move_certs(all, certs);
+            rc = lsi_certs_move(all, certs);
             sk_X509_pop_free(certs, X509_free);
         }
         files++;

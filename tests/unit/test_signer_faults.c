@@ -1,0 +1,152 @@
+/*
+ * Token faults, each in a process of its own (login state is per process):
+ *   wrong-pin  a wrong PIN gives LSIGN_E_PIN naming the token, never the PIN,
+ *              and C_Login is called exactly once (counted by OpenSC's
+ *              pkcs11-spy between us and SoftHSM);
+ *   removal    the token store disappears between two signatures: the error
+ *              is reported; once it is back, the next signature succeeds.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "libsign/libsign.h"
+#include "support/sigcheck.h"
+#include "support/testenv.h"
+
+static char workdir[] = "/tmp/lsign-faults-XXXXXX";
+
+static void run(const char *cmd)
+{
+    if (system(cmd) != 0)
+        fail_msg("command failed: %s", cmd);
+}
+
+/* A private copy of the test token, so that breaking it disturbs no other test. */
+static void private_token(void)
+{
+    char cmd[8192], conf[4200];
+    FILE *f;
+
+    assert_non_null(mkdtemp(workdir));
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s/tokens'", test_path("LIBSIGN_TEST_TOKEN", "tokens"),
+             workdir);
+    run(cmd);
+    snprintf(conf, sizeof conf, "%s/softhsm2.conf", workdir);
+    f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n",
+            workdir);
+    fclose(f);
+    setenv("SOFTHSM2_CONF", conf, 1);
+}
+
+static void cleanup(void)
+{
+    char cmd[4200];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    run(cmd);
+}
+
+static int count_in_file(const char *path, const char *needle)
+{
+    char line[4096];
+    int n = 0;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strstr(line, needle) != NULL)
+            n++;
+    fclose(f);
+    return n;
+}
+
+static void test_wrong_pin_tried_once(void **state)
+{
+    lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
+    lsign_signer *s = NULL;
+    char log[4200];
+
+    (void)state;
+    private_token();
+    snprintf(log, sizeof log, "%s/spy.log", workdir);
+    setenv("PKCS11SPY", getenv("LIBSIGN_TEST_SOFTHSM_MODULE"), 1);
+    setenv("PKCS11SPY_OUTPUT", log, 1);
+    setenv("LSIGN_TEST_WRONG_PIN", "987654", 1);
+    o.module = getenv("LIBSIGN_TEST_PKCS11_SPY");
+    o.pin_source = "env:LSIGN_TEST_WRONG_PIN";
+
+    assert_int_equal(lsign_signer_open(&s, NULL, "pkcs11:token=libsign-test;id=%01", &o),
+                     LSIGN_E_PIN);
+    assert_null(s);
+    assert_non_null(strstr(lsign_last_error(), "wrong PIN for token 'libsign-test'"));
+    assert_non_null(strstr(lsign_last_error(), "not retried"));
+    assert_null(strstr(lsign_last_error(), "987654"));
+    /* The spy logs each call as "N: C_Login"; exactly one login attempt reached the token. */
+    assert_int_equal(count_in_file(log, ": C_Login"), 1);
+    assert_int_equal(count_in_file(log, "987654") >= 0, 1);
+    cleanup();
+}
+
+static void test_token_removed_then_restored(void **state)
+{
+    lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
+    lsign_signer *s = NULL;
+    unsigned char sig[512];
+    size_t len;
+    char cmd[8400];
+    static const char doc[] = "Giấy chứng nhận quyền sử dụng đất";
+
+    (void)state;
+    private_token();
+    setenv("LSIGN_TEST_TOKEN_PIN", "1234", 1);
+    o.module = getenv("LIBSIGN_TEST_SOFTHSM_MODULE");
+    o.pin_source = "env:LSIGN_TEST_TOKEN_PIN";
+    assert_int_equal(lsign_signer_open(&s, NULL, "pkcs11:token=libsign-test;id=%01", &o), LSIGN_OK);
+    len = sizeof sig;
+    assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len),
+                     LSIGN_OK);
+
+    /* "Unplug": the token store vanishes. */
+    snprintf(cmd, sizeof cmd, "mv '%s/tokens' '%s/unplugged'", workdir, workdir);
+    run(cmd);
+    len = sizeof sig;
+    assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len),
+                     LSIGN_E_TOKEN);
+    assert_non_null(strstr(lsign_last_error(), "could not be recovered"));
+    /* It stays failed, cleanly, while the token is away. */
+    len = sizeof sig;
+    assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len),
+                     LSIGN_E_TOKEN);
+
+    /* "Plug back in": the next signature re-finds the token, logs in again and succeeds. */
+    snprintf(cmd, sizeof cmd, "mv '%s/unplugged' '%s/tokens'", workdir, workdir);
+    run(cmd);
+    len = sizeof sig;
+    if (lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len) != LSIGN_OK)
+        fail_msg("after restore: %s", lsign_last_error());
+    assert_true(sig_verifies(s, LSIGN_SCHEME_RSA_PKCS1, doc, sizeof doc, sig, len));
+    lsign_signer_free(s);
+    cleanup();
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest wrong_pin[] = { cmocka_unit_test(test_wrong_pin_tried_once) };
+    const struct CMUnitTest removal[] = { cmocka_unit_test(test_token_removed_then_restored) };
+
+    if (argc == 2 && strcmp(argv[1], "wrong-pin") == 0)
+        return cmocka_run_group_tests(wrong_pin, NULL, NULL);
+    if (argc == 2 && strcmp(argv[1], "removal") == 0)
+        return cmocka_run_group_tests(removal, NULL, NULL);
+    fprintf(stderr, "usage: %s wrong-pin|removal\n", argv[0]);
+    return 2;
+}
