@@ -230,12 +230,20 @@ static int build_request(const EVP_MD *md, int scheme, const unsigned char *hash
 }
 
 /* Whether the token offers the mechanism for signing at all. */
-static int mechanism_offered(p11key *k, CK_SLOT_ID slot, CK_MECHANISM_TYPE mech)
+static int mechanism_offered(p11key *k, CK_MECHANISM_TYPE mech)
 {
     CK_MECHANISM_INFO info;
+    CK_SLOT_ID slot;
+    int offered;
 
-    return k->mod->fl->C_GetMechanismInfo(slot, mech, &info) == CKR_OK &&
-           (info.flags & CKF_SIGN) != 0;
+    pthread_mutex_lock(&k->lock);
+    slot = k->slot;
+    pthread_mutex_unlock(&k->lock);
+    lsi_p11_module_enter(k->mod);
+    offered = k->mod->fl->C_GetMechanismInfo(slot, mech, &info) == CKR_OK &&
+              (info.flags & CKF_SIGN) != 0;
+    lsi_p11_module_leave(k->mod);
+    return offered;
 }
 
 static CK_RV context_login(p11key *k, CK_SESSION_HANDLE session, int *rc)
@@ -275,15 +283,17 @@ static CK_RV sign_once(p11key *k, const sign_request *req, unsigned char *out, C
     pthread_mutex_unlock(&k->lock);
 
     *rc = LSIGN_OK;
+    lsi_p11_module_enter(k->mod);
     rv = fl->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &session);
-    if (rv != CKR_OK)
-        return rv;
-    rv = fl->C_SignInit(session, (CK_MECHANISM *)&req->mech, handle);
-    if (rv == CKR_OK && always)
-        rv = context_login(k, session, rc);
-    if (rv == CKR_OK)
-        rv = fl->C_Sign(session, (CK_BYTE *)req->data, req->data_len, out, out_len);
-    (void)fl->C_CloseSession(session);
+    if (rv == CKR_OK) {
+        rv = fl->C_SignInit(session, (CK_MECHANISM *)&req->mech, handle);
+        if (rv == CKR_OK && always)
+            rv = context_login(k, session, rc);
+        if (rv == CKR_OK)
+            rv = fl->C_Sign(session, (CK_BYTE *)req->data, req->data_len, out, out_len);
+        (void)fl->C_CloseSession(session);
+    }
+    lsi_p11_module_leave(k->mod);
     return rv;
 }
 
@@ -339,7 +349,7 @@ static int p11_sign(void *backend, const EVP_MD *md, int scheme, const unsigned 
 
     if (build_request(md, scheme, hash, hash_len, &req) != LSIGN_OK)
         return LSIGN_E_CRYPTO;
-    if (scheme == LSIGN_SCHEME_RSA_PSS && !mechanism_offered(k, k->slot, CKM_RSA_PKCS_PSS))
+    if (scheme == LSIGN_SCHEME_RSA_PSS && !mechanism_offered(k, CKM_RSA_PKCS_PSS))
         return lsi_error(LSIGN_E_UNSUPPORTED, "token '%s' does not offer RSA-PSS signatures "
                          "(CKM_RSA_PKCS_PSS); use PKCS#1 v1.5 or another token", k->token_label);
     enter(k);

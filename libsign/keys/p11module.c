@@ -28,12 +28,17 @@ const char *lsi_p11_module_choose(const char *explicit_path, const char *uri_pat
 
 static int enumerate_locked(lsi_p11_module *mod)
 {
+    if (mod->ctx == NULL) /* a reload failed earlier; lsi_p11_module_refresh_locked() retries it */
+        return lsi_error(LSIGN_E_TOKEN, "PKCS#11 module '%s' is not loaded", mod->path);
     if (mod->slots != NULL)
         PKCS11_release_all_slots(mod->ctx, mod->slots, mod->nslots);
     mod->slots = NULL;
     mod->nslots = 0;
     mod->generation++;
     if (PKCS11_enumerate_slots(mod->ctx, &mod->slots, &mod->nslots) != 0) {
+        /* libp11 may hand back the slots it did read before failing. */
+        if (mod->slots != NULL)
+            PKCS11_release_all_slots(mod->ctx, mod->slots, mod->nslots);
         mod->slots = NULL;
         mod->nslots = 0;
         return lsi_error_openssl(LSIGN_E_TOKEN, "PKCS#11 module '%s': cannot list slots",
@@ -68,6 +73,7 @@ static void module_destroy(lsi_p11_module *mod)
     if (mod->dl != NULL)
         dlclose(mod->dl);
     pthread_mutex_destroy(&mod->lock);
+    pthread_rwlock_destroy(&mod->use);
     free(mod->path);
     free(mod);
 }
@@ -82,6 +88,7 @@ static int module_load(const char *path, lsi_p11_module **out)
         return lsi_error_nomem();
     }
     pthread_mutex_init(&mod->lock, NULL);
+    pthread_rwlock_init(&mod->use, NULL);
     mod->ctx = PKCS11_CTX_new();
     if (mod->ctx == NULL) {
         module_destroy(mod);
@@ -146,19 +153,53 @@ void lsi_p11_module_release(lsi_p11_module *mod)
     pthread_mutex_unlock(&registry_lock);
 }
 
-int lsi_p11_module_refresh_locked(lsi_p11_module *mod)
+/* With mod->lock held and no thread inside the module: C_Finalize, then C_Initialize. */
+static int reload_locked(lsi_p11_module *mod)
 {
-    if (enumerate_locked(mod) == LSIGN_OK && mod->nslots > 0)
-        return LSIGN_OK;
-    /* Some modules (SoftHSM among them) only see a re-inserted token after C_Finalize. */
+    PKCS11_CTX *fresh;
+
     if (mod->slots != NULL)
         PKCS11_release_all_slots(mod->ctx, mod->slots, mod->nslots);
     mod->slots = NULL;
     mod->nslots = 0;
-    PKCS11_CTX_unload(mod->ctx);
-    if (PKCS11_CTX_load(mod->ctx, mod->path) != 0)
+    if (mod->ctx != NULL) {
+        PKCS11_CTX_unload(mod->ctx);
+        /* A fresh libp11 context: loading one twice leaks what the first load allocated. */
+        PKCS11_CTX_free(mod->ctx);
+        mod->ctx = NULL;
+    }
+    fresh = PKCS11_CTX_new();
+    if (fresh == NULL)
+        return lsi_error_nomem();
+    if (PKCS11_CTX_load(fresh, mod->path) != 0) {
+        PKCS11_CTX_free(fresh);
         return lsi_error_openssl(LSIGN_E_TOKEN, "cannot reload PKCS#11 module '%s'", mod->path);
-    return enumerate_locked(mod);
+    }
+    mod->ctx = fresh;
+    return LSIGN_OK;
+}
+
+int lsi_p11_module_refresh_locked(lsi_p11_module *mod)
+{
+    int rc;
+
+    if (mod->ctx != NULL && enumerate_locked(mod) == LSIGN_OK && mod->nslots > 0)
+        return LSIGN_OK;
+    /* Some modules (SoftHSM among them) only see a re-inserted token after C_Finalize. */
+    pthread_rwlock_wrlock(&mod->use);
+    rc = reload_locked(mod);
+    pthread_rwlock_unlock(&mod->use);
+    return rc == LSIGN_OK ? enumerate_locked(mod) : rc;
+}
+
+void lsi_p11_module_enter(lsi_p11_module *mod)
+{
+    pthread_rwlock_rdlock(&mod->use);
+}
+
+void lsi_p11_module_leave(lsi_p11_module *mod)
+{
+    pthread_rwlock_unlock(&mod->use);
 }
 
 CK_RV lsi_p11_last_ckr(void)

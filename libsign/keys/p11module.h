@@ -17,6 +17,9 @@ typedef struct lsi_p11_module {
     /* The module's own function list, for the mechanisms libp11 does not offer. */
     CK_FUNCTION_LIST *fl;
     void *dl;
+    /* Held shared by threads calling the module outside `lock` (signatures), exclusively
+     * while the module is finalised and reloaded. Order: lock, then use. */
+    pthread_rwlock_t use;
     pthread_mutex_t lock;       /* guards everything below and all libp11 slot calls */
     PKCS11_SLOT *slots;
     unsigned int nslots;
@@ -40,6 +43,10 @@ void lsi_p11_module_release(lsi_p11_module *mod);
  * Invalidates all PKCS11_SLOT/KEY/CERT pointers taken before.
  */
 int lsi_p11_module_refresh_locked(lsi_p11_module *mod);
+
+/* Brackets calls into the module made without mod->lock (a reload waits for them). */
+void lsi_p11_module_enter(lsi_p11_module *mod);
+void lsi_p11_module_leave(lsi_p11_module *mod);
 
 /* Name of a PKCS#11 return value, e.g. "CKR_PIN_INCORRECT". */
 const char *lsi_ckr_name(CK_RV rv);
