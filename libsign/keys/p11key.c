@@ -229,21 +229,13 @@ static int build_request(const EVP_MD *md, int scheme, const unsigned char *hash
     return LSIGN_OK;
 }
 
-/* Whether the token offers the mechanism for signing at all. */
-static int mechanism_offered(p11key *k, CK_MECHANISM_TYPE mech)
+static const char *mechanism_name(CK_MECHANISM_TYPE mech)
 {
-    CK_MECHANISM_INFO info;
-    CK_SLOT_ID slot;
-    int offered;
-
-    pthread_mutex_lock(&k->lock);
-    slot = k->slot;
-    pthread_mutex_unlock(&k->lock);
-    lsi_p11_module_enter(k->mod);
-    offered = k->mod->fl->C_GetMechanismInfo(slot, mech, &info) == CKR_OK &&
-              (info.flags & CKF_SIGN) != 0;
-    lsi_p11_module_leave(k->mod);
-    return offered;
+    switch (mech) {
+    case CKM_RSA_PKCS: return "RSA PKCS#1 v1.5 signatures (CKM_RSA_PKCS)";
+    case CKM_RSA_PKCS_PSS: return "RSA-PSS signatures (CKM_RSA_PKCS_PSS)";
+    default: return "ECDSA signatures (CKM_ECDSA)";
+    }
 }
 
 static CK_RV context_login(p11key *k, CK_SESSION_HANDLE session, int *rc)
@@ -332,6 +324,10 @@ static int sign_with_retry(p11key *k, const sign_request *req, unsigned char *ou
     }
     if (rc != LSIGN_OK)
         return rc;
+    if (rv == CKR_MECHANISM_INVALID || rv == CKR_MECHANISM_PARAM_INVALID)
+        return lsi_error(LSIGN_E_UNSUPPORTED, "token '%s' does not offer %s (%s); choose another "
+                         "signature scheme or token", k->token_label,
+                         mechanism_name(req->mech.mechanism), lsi_ckr_name(rv));
     if (rv != CKR_OK)
         return lsi_error(LSIGN_E_TOKEN, "signing on token '%s' failed (%s)", k->token_label,
                          lsi_ckr_name(rv));
@@ -349,9 +345,6 @@ static int p11_sign(void *backend, const EVP_MD *md, int scheme, const unsigned 
 
     if (build_request(md, scheme, hash, hash_len, &req) != LSIGN_OK)
         return LSIGN_E_CRYPTO;
-    if (scheme == LSIGN_SCHEME_RSA_PSS && !mechanism_offered(k, CKM_RSA_PKCS_PSS))
-        return lsi_error(LSIGN_E_UNSUPPORTED, "token '%s' does not offer RSA-PSS signatures "
-                         "(CKM_RSA_PKCS_PSS); use PKCS#1 v1.5 or another token", k->token_label);
     enter(k);
     rc = sign_with_retry(k, &req, raw, &raw_len);
     leave(k);
