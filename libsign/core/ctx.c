@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/certfile.h"
+#include "core/options.h"
 
 struct lsign_ctx {
     lsign_ctx_options opts;
@@ -33,15 +34,8 @@ static const lsign_ctx_options defaults = {
 
 int lsign_ctx_options_init(lsign_ctx_options *opts, unsigned int version)
 {
-    if (opts == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_options_init: options is NULL");
-    if (version == 0 || version > LSIGN_CTX_OPTIONS_VERSION)
-        return lsi_error(LSIGN_E_INVALID_ARG,
-                         "lsign_ctx_options_init: options version %u is not supported "
-                         "(this libsign knows 1 to %u)", version, LSIGN_CTX_OPTIONS_VERSION);
-    *opts = defaults;
-    opts->version = version;
-    return LSIGN_OK;
+    return lsi_options_init("context options", opts, &defaults, sizeof defaults, version,
+                            LSIGN_CTX_OPTIONS_VERSION);
 }
 
 /* Copies the caller's options, replacing zeros by defaults, and checks them. */
@@ -50,11 +44,8 @@ static int resolve_options(const lsign_ctx_options *in, lsign_ctx_options *out)
     *out = defaults;
     if (in == NULL)
         return LSIGN_OK;
-    if (in->version == 0 || in->version > LSIGN_CTX_OPTIONS_VERSION)
-        return lsi_error(LSIGN_E_INVALID_ARG,
-                         "context options version %u is not supported (this libsign knows 1 "
-                         "to %u); initialise them with LSIGN_CTX_OPTIONS_INIT", in->version,
-                         LSIGN_CTX_OPTIONS_VERSION);
+    if (lsi_options_check("context options", in->version, LSIGN_CTX_OPTIONS_VERSION) != LSIGN_OK)
+        return LSIGN_E_INVALID_ARG;
     if (in->revocation < LSIGN_REVOCATION_OFFLINE || in->revocation > LSIGN_REVOCATION_NONE)
         return lsi_error(LSIGN_E_INVALID_ARG, "context options: unknown revocation policy %d",
                          in->revocation);

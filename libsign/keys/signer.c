@@ -10,6 +10,7 @@
 
 #include "core/certfile.h"
 #include "core/error.h"
+#include "core/options.h"
 #include "keys/certchain.h"
 #include "keys/sigformat.h"
 #include "keys/signer_impl.h"
@@ -31,12 +32,8 @@ static const lsign_signer_options default_options = LSIGN_SIGNER_OPTIONS_INIT;
 
 int lsign_signer_options_init(lsign_signer_options *opts, unsigned int version)
 {
-    if (opts == NULL || version == 0 || version > LSIGN_SIGNER_OPTIONS_VERSION)
-        return lsi_error(LSIGN_E_INVALID_ARG,
-                         "lsign_signer_options_init: NULL options or unknown version %u", version);
-    *opts = default_options;
-    opts->version = version;
-    return LSIGN_OK;
+    return lsi_options_init("signer options", opts, &default_options, sizeof default_options,
+                            version, LSIGN_SIGNER_OPTIONS_VERSION);
 }
 
 static int has_suffix(const char *s, const char *suffix)
@@ -194,9 +191,9 @@ int lsign_signer_open(lsign_signer **out, lsign_ctx *ctx, const char *key,
     *out = NULL;
     if (opts == NULL)
         opts = &default_options;
-    if (opts->version == 0 || opts->version > LSIGN_SIGNER_OPTIONS_VERSION)
-        return lsi_error(LSIGN_E_INVALID_ARG, "signer options version %u is not supported; "
-                         "initialise them with LSIGN_SIGNER_OPTIONS_INIT", opts->version);
+    if (lsi_options_check("signer options", opts->version, LSIGN_SIGNER_OPTIONS_VERSION) !=
+        LSIGN_OK)
+        return LSIGN_E_INVALID_ARG;
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return lsi_error_nomem();

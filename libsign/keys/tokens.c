@@ -7,6 +7,7 @@
 
 #include "core/certfile.h"
 #include "core/error.h"
+#include "core/options.h"
 #include "keys/p11token.h"
 #include "libsign/tokens.h"
 
@@ -24,13 +25,8 @@ static const lsign_token_list_options default_options = LSIGN_TOKEN_LIST_OPTIONS
 
 int lsign_token_list_options_init(lsign_token_list_options *opts, unsigned int version)
 {
-    if (opts == NULL || version == 0 || version > LSIGN_TOKEN_LIST_OPTIONS_VERSION)
-        return lsi_error(LSIGN_E_INVALID_ARG,
-                         "lsign_token_list_options_init: NULL options or unknown version %u",
-                         version);
-    *opts = default_options;
-    opts->version = version;
-    return LSIGN_OK;
+    return lsi_options_init("token list options", opts, &default_options, sizeof default_options,
+                            version, LSIGN_TOKEN_LIST_OPTIONS_VERSION);
 }
 
 /* Appends an entry; takes ownership of `uri`. */
@@ -190,9 +186,9 @@ int lsign_token_list_new(lsign_token_list **out, lsign_ctx *ctx,
     *out = NULL;
     if (opts == NULL)
         opts = &default_options;
-    if (opts->version == 0 || opts->version > LSIGN_TOKEN_LIST_OPTIONS_VERSION)
-        return lsi_error(LSIGN_E_INVALID_ARG, "token list options version %u is not supported",
-                         opts->version);
+    if (lsi_options_check("token list options", opts->version,
+                          LSIGN_TOKEN_LIST_OPTIONS_VERSION) != LSIGN_OK)
+        return LSIGN_E_INVALID_ARG;
     list = calloc(1, sizeof *list);
     if (list == NULL)
         return lsi_error_nomem();

@@ -15,7 +15,7 @@ out=$(realpath -m -- "$1")
 
 org="Ban Cơ yếu Chính phủ (thử nghiệm)"
 signer_dn="/C=VN/ST=Đà Nẵng/L=Đà Nẵng/O=Ủy ban nhân dân xã Chí Minh/OU=Văn phòng"
-p12_pass=test
+p12_pass="test"
 
 # Runs a command, showing its chatter only if it fails (openssl ca has no -quiet).
 quiet() {

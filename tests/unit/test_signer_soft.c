@@ -258,6 +258,27 @@ static void test_bad_inputs(void **state)
     lsign_signer_free(NULL);
 }
 
+static void test_options_init(void **state)
+{
+    lsign_signer_options so;
+    lsign_token_list_options to;
+
+    (void)state;
+    memset(&so, 0xff, sizeof so);
+    assert_int_equal(lsign_signer_options_init(&so, LSIGN_SIGNER_OPTIONS_VERSION), LSIGN_OK);
+    assert_int_equal(so.version, LSIGN_SIGNER_OPTIONS_VERSION);
+    assert_null(so.module);
+    assert_null(so.pin_callback);
+    assert_int_equal(so.allow_invalid_cert, 0);
+    assert_int_equal(lsign_signer_options_init(&so, 2), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "signer options version 2 is not supported"));
+    assert_int_equal(lsign_signer_options_init(NULL, 1), LSIGN_E_INVALID_ARG);
+    memset(&to, 0xff, sizeof to);
+    assert_int_equal(lsign_token_list_options_init(&to, LSIGN_TOKEN_LIST_OPTIONS_VERSION), LSIGN_OK);
+    assert_null(to.token);
+    assert_int_equal(lsign_token_list_options_init(&to, 0), LSIGN_E_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_pin_callback),
         cmocka_unit_test(test_certificate_checks),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_options_init),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
