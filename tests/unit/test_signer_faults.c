@@ -113,6 +113,8 @@ static void test_wrong_pin_tried_once(void **state)
     assert_null(s);
     assert_non_null(strstr(lsign_last_error(), "wrong PIN for token 'libsign-test'"));
     assert_non_null(strstr(lsign_last_error(), "not retried"));
+    /* The token's remaining-tries state is reported (SoftHSM flags COUNT_LOW after a miss). */
+    assert_non_null(strstr(lsign_last_error(), "the token reports few tries left"));
     assert_null(strstr(lsign_last_error(), "987654"));
     /* The spy logs each call as "N: C_Login"; exactly one login attempt reached the token. */
     assert_int_equal(count_in_file(log, ": C_Login"), 1);

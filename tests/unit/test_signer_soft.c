@@ -1,5 +1,9 @@
 /* Signers over software keys: PKCS#12 and PEM, certificate checks, PIN sources. */
+#define _DEFAULT_SOURCE /* forkpty */
+#include <poll.h>
+#include <pty.h>
 #include <stdarg.h>
+#include <sys/wait.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -193,6 +197,73 @@ static void test_pin_callback(void **state)
     lsign_signer_free(s);
 }
 
+/* Reads from the terminal's master side until `needle` shows up (or 10 s pass). */
+static int read_until(int fd, const char *needle, char *buf, size_t size)
+{
+    size_t used = 0;
+    struct pollfd pfd = { fd, POLLIN, 0 };
+
+    buf[0] = '\0';
+    while (strstr(buf, needle) == NULL && used + 1 < size && poll(&pfd, 1, 10000) == 1) {
+        ssize_t n = read(fd, buf + used, size - 1 - used);
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+        buf[used] = '\0';
+    }
+    return strstr(buf, needle) != NULL;
+}
+
+/* "prompt" asks on the controlling terminal, without echo. */
+static void test_pin_prompt_on_terminal(void **state)
+{
+    char out[4096];
+    int master, status;
+    pid_t pid;
+
+    (void)state;
+    pid = forkpty(&master, NULL, NULL, NULL);
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
+        lsign_signer *s = NULL;
+
+        o.pin_source = "prompt";
+        _exit(lsign_signer_open(&s, NULL, PKI("signer-ecp256.p12"), &o) == LSIGN_OK ? 0 : 1);
+    }
+    assert_true(read_until(master, "password for PKCS#12 file", out, sizeof out));
+    assert_int_equal(write(master, "test\n", 5), 5);
+    /* What the terminal shows after the answer: a new line, never the password. */
+    read_until(master, "\n", out, sizeof out);
+    assert_null(strstr(out, "test"));
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(master);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_pin_prompt_without_terminal(void **state)
+{
+    lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
+    lsign_signer *s = NULL;
+    int status;
+    pid_t pid = fork();
+
+    (void)state;
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setsid(); /* no controlling terminal any more */
+        o.pin_source = "prompt";
+        if (lsign_signer_open(&s, NULL, PKI("signer-ecp256.p12"), &o) == LSIGN_E_PIN &&
+            strstr(lsign_last_error(), "no terminal to ask on") != NULL)
+            _exit(0);
+        _exit(1);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_certificate_checks(void **state)
 {
     lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
@@ -287,6 +358,8 @@ int main(void)
         cmocka_unit_test(test_ecdsa_der_and_raw),
         cmocka_unit_test(test_pkcs12_password_sources),
         cmocka_unit_test(test_pin_callback),
+        cmocka_unit_test(test_pin_prompt_on_terminal),
+        cmocka_unit_test(test_pin_prompt_without_terminal),
         cmocka_unit_test(test_certificate_checks),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_options_init),

@@ -177,6 +177,30 @@ static void test_threads(void **state)
     lsign_signer_free(s);
 }
 
+/* Where the module comes from when options.module is not given. */
+static void test_module_from_env_and_uri(void **state)
+{
+    lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
+    lsign_signer *s = NULL;
+    char uri[1024];
+
+    (void)state;
+    o.pin_source = "env:LSIGN_TEST_TOKEN_PIN";
+    setenv("LIBSIGN_PKCS11_MODULE", getenv("LIBSIGN_TEST_SOFTHSM_MODULE"), 1);
+    assert_int_equal(lsign_signer_open(&s, NULL, URI("01"), &o), LSIGN_OK);
+    lsign_signer_free(s);
+
+    /* The URI's module-path wins over the environment. */
+    setenv("LIBSIGN_PKCS11_MODULE", "/nonexistent/from-env.so", 1);
+    snprintf(uri, sizeof uri, "%s?module-path=%s", URI("01"),
+             getenv("LIBSIGN_TEST_SOFTHSM_MODULE"));
+    assert_int_equal(lsign_signer_open(&s, NULL, uri, &o), LSIGN_OK);
+    lsign_signer_free(s);
+    assert_int_equal(lsign_signer_open(&s, NULL, URI("01"), &o), LSIGN_E_TOKEN);
+    assert_non_null(strstr(lsign_last_error(), "/nonexistent/from-env.so"));
+    unsetenv("LIBSIGN_PKCS11_MODULE");
+}
+
 static void test_token_selection_errors(void **state)
 {
     lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
@@ -266,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_token_pkcs12_pem_identical),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_token_selection_errors),
+        cmocka_unit_test(test_module_from_env_and_uri),
         cmocka_unit_test(test_token_list),
     };
     setenv("LSIGN_TEST_TOKEN_PIN", "1234", 1);
