@@ -19,9 +19,9 @@
 
 /* Marks exported functions; the library is built with -fvisibility=hidden. */
 #if defined(LSIGN_BUILDING)
-#  define LSIGN_EXTERN extern __attribute__((visibility("default")))
+#define LSIGN_EXTERN extern __attribute__((visibility("default")))
 #else
-#  define LSIGN_EXTERN extern
+#define LSIGN_EXTERN extern
 #endif
 
 #ifdef __cplusplus

@@ -47,11 +47,11 @@ typedef void (*lsign_log_fn)(int level, const char *message, void *userdata);
 
 /** Options of lsign_ctx_new(). Zero means "the default" for every limit. */
 typedef struct lsign_ctx_options {
-    unsigned int version;        /**< LSIGN_CTX_OPTIONS_VERSION */
+    unsigned int version; /**< LSIGN_CTX_OPTIONS_VERSION */
     /* Limits against hostile input; reaching one gives LSIGN_E_LIMIT. */
-    unsigned int max_depth;      /**< nesting depth of objects/elements (256) */
-    uint64_t max_objects;        /**< objects in one document (2,000,000) */
-    uint64_t max_stream_bytes;   /**< decompressed size of one stream (256 MiB) */
+    unsigned int max_depth;    /**< nesting depth of objects/elements (256) */
+    uint64_t max_objects;      /**< objects in one document (2,000,000) */
+    uint64_t max_stream_bytes; /**< decompressed size of one stream (256 MiB) */
     /* Network (TSA, OCSP, CRL, AIA). */
     unsigned int timeout_ms;     /**< per request (15,000) */
     uint64_t max_response_bytes; /**< per response body (16 MiB) */
@@ -60,7 +60,10 @@ typedef struct lsign_ctx_options {
     int revocation;              /**< an lsign_revocation_policy (OFFLINE) */
 } lsign_ctx_options;
 
-#define LSIGN_CTX_OPTIONS_INIT { LSIGN_CTX_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, LSIGN_REVOCATION_OFFLINE }
+#define LSIGN_CTX_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        LSIGN_CTX_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, LSIGN_REVOCATION_OFFLINE                   \
+    }
 
 /**
  * Initialise `opts` to the defaults of options version `version`.
@@ -99,8 +102,7 @@ LSIGN_EXTERN uint64_t lsign_ctx_trust_count(const lsign_ctx *ctx);
  * Route log messages of at least `min_level` to `fn` (NULL: no logging,
  * the default).
  */
-LSIGN_EXTERN int lsign_ctx_set_log(lsign_ctx *ctx, int min_level, lsign_log_fn fn,
-                                   void *userdata);
+LSIGN_EXTERN int lsign_ctx_set_log(lsign_ctx *ctx, int min_level, lsign_log_fn fn, void *userdata);
 
 #ifdef __cplusplus
 }

@@ -46,10 +46,10 @@ extern "C" {
 typedef struct lsign_signer lsign_signer;
 
 /** Flags passed to a PIN callback; the token's state, as it reports it. */
-#define LSIGN_PIN_COUNT_LOW 0x1u         /**< a wrong PIN was entered recently */
-#define LSIGN_PIN_FINAL_TRY 0x2u         /**< one more wrong PIN locks the token */
-#define LSIGN_PIN_CONTEXT_SPECIFIC 0x4u  /**< PIN for one signature (CKA_ALWAYS_AUTHENTICATE) */
-#define LSIGN_PIN_PASSWORD 0x8u          /**< a file password, not a token PIN */
+#define LSIGN_PIN_COUNT_LOW        0x1u /**< a wrong PIN was entered recently */
+#define LSIGN_PIN_FINAL_TRY        0x2u /**< one more wrong PIN locks the token */
+#define LSIGN_PIN_CONTEXT_SPECIFIC 0x4u /**< PIN for one signature (CKA_ALWAYS_AUTHENTICATE) */
+#define LSIGN_PIN_PASSWORD         0x8u /**< a file password, not a token PIN */
 
 /**
  * Asked for a PIN or password. `what` names what is asked for, e.g.
@@ -75,7 +75,10 @@ typedef struct lsign_signer_options {
     unsigned int max_parallel; /**< parallel token sessions; 0: 1 if removable, else 4 */
 } lsign_signer_options;
 
-#define LSIGN_SIGNER_OPTIONS_INIT { LSIGN_SIGNER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
+#define LSIGN_SIGNER_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        LSIGN_SIGNER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0                  \
+    }
 
 /** Initialise `opts` to the defaults of options version `version`. */
 LSIGN_EXTERN int lsign_signer_options_init(lsign_signer_options *opts, unsigned int version);
@@ -105,9 +108,9 @@ typedef enum lsign_digest {
 
 /** Signature schemes; values are part of the ABI. */
 typedef enum lsign_scheme {
-    LSIGN_SCHEME_AUTO = 0,      /**< RSA PKCS#1 v1.5 for RSA keys, ECDSA for EC keys */
+    LSIGN_SCHEME_AUTO = 0, /**< RSA PKCS#1 v1.5 for RSA keys, ECDSA for EC keys */
     LSIGN_SCHEME_RSA_PKCS1 = 1,
-    LSIGN_SCHEME_RSA_PSS = 2,   /**< MGF1 with the same digest, salt length = digest length */
+    LSIGN_SCHEME_RSA_PSS = 2, /**< MGF1 with the same digest, salt length = digest length */
     LSIGN_SCHEME_ECDSA = 3
 } lsign_scheme;
 
@@ -115,10 +118,7 @@ typedef enum lsign_scheme {
 #define LSIGN_SIGN_ECDSA_RAW 0x1u
 
 /** Key types; values are part of the ABI. */
-typedef enum lsign_key_type {
-    LSIGN_KEY_RSA = 1,
-    LSIGN_KEY_EC = 2
-} lsign_key_type;
+typedef enum lsign_key_type { LSIGN_KEY_RSA = 1, LSIGN_KEY_EC = 2 } lsign_key_type;
 
 /**
  * Sign a digest computed by the caller.
@@ -135,9 +135,9 @@ LSIGN_EXTERN int lsign_signer_sign_digest(lsign_signer *signer, int digest, int 
                                           size_t hash_len, unsigned char *sig, size_t *sig_len);
 
 /** As lsign_signer_sign_digest(), hashing `data` first. */
-LSIGN_EXTERN int lsign_signer_sign(lsign_signer *signer, int digest, int scheme,
-                                   unsigned int flags, const void *data, size_t data_len,
-                                   unsigned char *sig, size_t *sig_len);
+LSIGN_EXTERN int lsign_signer_sign(lsign_signer *signer, int digest, int scheme, unsigned int flags,
+                                   const void *data, size_t data_len, unsigned char *sig,
+                                   size_t *sig_len);
 
 /** An lsign_key_type. */
 LSIGN_EXTERN int lsign_signer_key_type(const lsign_signer *signer);
@@ -155,7 +155,8 @@ LSIGN_EXTERN size_t lsign_signer_cert_count(const lsign_signer *signer);
 LSIGN_EXTERN int lsign_signer_cert_der(const lsign_signer *signer, size_t index,
                                        const unsigned char **der, size_t *der_len);
 
-/** Subject of the signer certificate as UTF-8, e.g. "CN=Nguyễn Văn Ánh, O=..."; owned by the signer. */
+/** Subject of the signer certificate as UTF-8, e.g. "CN=Nguyễn Văn Ánh, O=..."; owned by the
+ * signer. */
 LSIGN_EXTERN const char *lsign_signer_subject(const lsign_signer *signer);
 
 #ifdef __cplusplus

@@ -40,7 +40,10 @@ typedef struct lsign_token_list_options {
     void *pin_userdata;
 } lsign_token_list_options;
 
-#define LSIGN_TOKEN_LIST_OPTIONS_INIT { LSIGN_TOKEN_LIST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+#define LSIGN_TOKEN_LIST_OPTIONS_INIT                                                              \
+    {                                                                                              \
+        LSIGN_TOKEN_LIST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL                             \
+    }
 
 /** Initialise `opts` to the defaults of options version `version`. */
 LSIGN_EXTERN int lsign_token_list_options_init(lsign_token_list_options *opts,

@@ -55,7 +55,7 @@ static int looks_like_pem(const unsigned char *data, long len)
     return 0;
 }
 
-static int read_pem(const char *path, const unsigned char *data, long len, STACK_OF(X509) *certs)
+static int read_pem(const char *path, const unsigned char *data, long len, STACK_OF(X509) * certs)
 {
     BIO *bio = BIO_new_mem_buf(data, (int)len);
     X509 *cert;
@@ -81,7 +81,7 @@ static int read_pem(const char *path, const unsigned char *data, long len, STACK
     return LSIGN_OK;
 }
 
-static int read_der(const char *path, const unsigned char *data, long len, STACK_OF(X509) *certs)
+static int read_der(const char *path, const unsigned char *data, long len, STACK_OF(X509) * certs)
 {
     const unsigned char *p = data;
     X509 *cert = d2i_X509(NULL, &p, len);
@@ -97,11 +97,11 @@ static int read_der(const char *path, const unsigned char *data, long len, STACK
     return LSIGN_OK;
 }
 
-int lsi_certs_read_file(const char *path, STACK_OF(X509) **out)
+int lsi_certs_read_file(const char *path, STACK_OF(X509) * *out)
 {
     unsigned char *data = NULL;
     long len = 0;
-    STACK_OF(X509) *certs;
+    STACK_OF(X509) * certs;
     int rc;
 
     *out = NULL;
@@ -130,7 +130,7 @@ int lsi_certs_read_file(const char *path, STACK_OF(X509) **out)
     return LSIGN_OK;
 }
 
-int lsi_certs_move(STACK_OF(X509) *to, STACK_OF(X509) *from)
+int lsi_certs_move(STACK_OF(X509) * to, STACK_OF(X509) * from)
 {
     X509 *cert;
 
@@ -147,9 +147,9 @@ char *lsi_name_utf8(const X509_NAME *name)
 {
     BIO *bio = BIO_new(BIO_s_mem());
     /* RFC 2253 order (most specific first), ", " between parts, UTF-8 kept as is, never \\XX. */
-    unsigned long flags = ((unsigned long)ASN1_STRFLGS_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |
-                          XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | XN_FLAG_FN_SN |
-                          XN_FLAG_DUMP_UNKNOWN_FIELDS;
+    unsigned long flags =
+        ((unsigned long)ASN1_STRFLGS_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |
+        XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | XN_FLAG_FN_SN | XN_FLAG_DUMP_UNKNOWN_FIELDS;
     char *text = NULL, *data;
     long len;
 

@@ -11,10 +11,10 @@
  * Returns LSIGN_OK, LSIGN_E_IO, LSIGN_E_PARSE (also for a file with no
  * certificate) or LSIGN_E_NOMEM, with the error message naming `path`.
  */
-int lsi_certs_read_file(const char *path, STACK_OF(X509) **out);
+int lsi_certs_read_file(const char *path, STACK_OF(X509) * *out);
 
 /* Moves every certificate of `from` to the end of `to`, leaving `from` empty. */
-int lsi_certs_move(STACK_OF(X509) *to, STACK_OF(X509) *from);
+int lsi_certs_move(STACK_OF(X509) * to, STACK_OF(X509) * from);
 
 /* A name as UTF-8 text, most specific first ("CN=..., O=..., C=VN"); free() it. NULL on failure. */
 char *lsi_name_utf8(const X509_NAME *name);

@@ -24,9 +24,9 @@ static const lsign_ctx_options defaults = {
     .version = LSIGN_CTX_OPTIONS_VERSION,
     .max_depth = 256,
     .max_objects = 2000000,
-    .max_stream_bytes = 256u * 1024 * 1024,
+    .max_stream_bytes = UINT64_C(256) * 1024 * 1024,
     .timeout_ms = 15000,
-    .max_response_bytes = 16u * 1024 * 1024,
+    .max_response_bytes = UINT64_C(16) * 1024 * 1024,
     .retries = 2,
     .offline = 0,
     .revocation = LSIGN_REVOCATION_OFFLINE,
@@ -52,7 +52,9 @@ static int resolve_options(const lsign_ctx_options *in, lsign_ctx_options *out)
     if (in->offline && in->revocation == LSIGN_REVOCATION_ONLINE)
         return lsi_error(LSIGN_E_INVALID_ARG,
                          "context options: revocation policy 'online' contradicts offline mode");
-#define TAKE(field) if (in->field != 0) out->field = in->field
+#define TAKE(field)                                                                                \
+    if (in->field != 0)                                                                            \
+    out->field = in->field
     TAKE(max_depth);
     TAKE(max_objects);
     TAKE(max_stream_bytes);
@@ -106,15 +108,17 @@ const lsign_ctx_options *lsi_ctx_options(const lsign_ctx *ctx)
     return ctx != NULL ? &ctx->opts : &defaults;
 }
 
-static int add_certs(lsign_ctx *ctx, STACK_OF(X509) *certs, const char *path)
+static int add_certs(lsign_ctx *ctx, STACK_OF(X509) * certs, const char *path)
 {
     int rc = LSIGN_OK;
 
     pthread_mutex_lock(&ctx->lock);
     for (int i = 0; i < sk_X509_num(certs); i++) {
         if (!X509_STORE_add_cert(ctx->trust, sk_X509_value(certs, i))) {
-            rc = lsi_error_openssl(LSIGN_E_CRYPTO, "trust anchors: cannot add certificate %d "
-                                   "of '%s'", i + 1, path);
+            rc = lsi_error_openssl(LSIGN_E_CRYPTO,
+                                   "trust anchors: cannot add certificate %d "
+                                   "of '%s'",
+                                   i + 1, path);
             break;
         }
     }
@@ -124,7 +128,7 @@ static int add_certs(lsign_ctx *ctx, STACK_OF(X509) *certs, const char *path)
 
 int lsign_ctx_add_trust_file(lsign_ctx *ctx, const char *path)
 {
-    STACK_OF(X509) *certs;
+    STACK_OF(X509) * certs;
     int rc;
 
     if (ctx == NULL || path == NULL)
@@ -141,7 +145,7 @@ int lsign_ctx_add_trust_file(lsign_ctx *ctx, const char *path)
 
 static int has_cert_suffix(const char *name)
 {
-    static const char *const suffixes[] = { ".pem", ".crt", ".cer" };
+    static const char *const suffixes[] = {".pem", ".crt", ".cer"};
     size_t len = strlen(name);
 
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
@@ -153,7 +157,7 @@ static int has_cert_suffix(const char *name)
 }
 
 /* Reads all certificate files of a directory; all or nothing. */
-static int read_cert_dir(const char *path, STACK_OF(X509) *all)
+static int read_cert_dir(const char *path, STACK_OF(X509) * all)
 {
     DIR *dir = opendir(path);
     struct dirent *entry;
@@ -164,7 +168,7 @@ static int read_cert_dir(const char *path, STACK_OF(X509) *all)
         return lsi_error(LSIGN_E_IO, "cannot open directory '%s'", path);
     while (rc == LSIGN_OK && (entry = readdir(dir)) != NULL) {
         char file[4096];
-        STACK_OF(X509) *certs;
+        STACK_OF(X509) * certs;
 
         if (entry->d_name[0] == '.' || !has_cert_suffix(entry->d_name))
             continue;
@@ -187,7 +191,7 @@ static int read_cert_dir(const char *path, STACK_OF(X509) *all)
 
 int lsign_ctx_add_trust_dir(lsign_ctx *ctx, const char *path)
 {
-    STACK_OF(X509) *certs;
+    STACK_OF(X509) * certs;
     int rc;
 
     if (ctx == NULL || path == NULL)
@@ -237,8 +241,7 @@ int lsign_ctx_set_log(lsign_ctx *ctx, int min_level, lsign_log_fn fn, void *user
     if (ctx == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_log: ctx is NULL");
     if (min_level < LSIGN_LOG_DEBUG || min_level > LSIGN_LOG_ERROR)
-        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_log: unknown log level %d",
-                         min_level);
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_log: unknown log level %d", min_level);
     pthread_mutex_lock(&ctx->lock);
     ctx->log_fn = fn;
     ctx->log_userdata = userdata;

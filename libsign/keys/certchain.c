@@ -9,7 +9,7 @@
 
 #define MAX_CHAIN_DEPTH 16
 
-static X509 *find_issuer(X509 *cert, STACK_OF(X509) *pool)
+static X509 *find_issuer(X509 *cert, STACK_OF(X509) * pool)
 {
     for (int i = 0; i < sk_X509_num(pool); i++) {
         X509 *candidate = sk_X509_value(pool, i);
@@ -25,7 +25,7 @@ static int is_self_signed(X509 *cert)
     return X509_check_issued(cert, cert) == X509_V_OK;
 }
 
-int lsi_chain_build(X509 *cert, STACK_OF(X509) *pool, STACK_OF(X509) **chain)
+int lsi_chain_build(X509 *cert, STACK_OF(X509) * pool, STACK_OF(X509) * *chain)
 {
     X509 *current = cert, *issuer;
 
@@ -59,8 +59,10 @@ static int refuse(X509 *cert, const char *what, const ASN1_TIME *t)
     char when[64];
 
     format_time(t, when, sizeof when);
-    lsi_error(LSIGN_E_POLICY, "certificate '%s' %s %s; signing refused (allow_invalid_cert "
-              "overrides)", subject != NULL ? subject : "?", what, when);
+    lsi_error(LSIGN_E_POLICY,
+              "certificate '%s' %s %s; signing refused (allow_invalid_cert "
+              "overrides)",
+              subject != NULL ? subject : "?", what, when);
     free(subject);
     return LSIGN_E_POLICY;
 }
@@ -77,8 +79,10 @@ int lsi_cert_check_for_signing(X509 *cert, time_t when)
     if (!(usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
         char *subject = lsi_name_utf8(X509_get_subject_name(cert));
 
-        lsi_error(LSIGN_E_POLICY, "certificate '%s' does not allow signing: its keyUsage has "
-                  "neither digitalSignature nor nonRepudiation", subject != NULL ? subject : "?");
+        lsi_error(LSIGN_E_POLICY,
+                  "certificate '%s' does not allow signing: its keyUsage has "
+                  "neither digitalSignature nor nonRepudiation",
+                  subject != NULL ? subject : "?");
         free(subject);
         return LSIGN_E_POLICY;
     }

@@ -12,7 +12,7 @@
  * self-signed certificate or when no issuer is in the pool. Never fails for a
  * missing issuer: validators complete chains from their own stores.
  */
-int lsi_chain_build(X509 *cert, STACK_OF(X509) *pool, STACK_OF(X509) **chain);
+int lsi_chain_build(X509 *cert, STACK_OF(X509) * pool, STACK_OF(X509) * *chain);
 
 /*
  * Refuses a certificate that cannot sign at `when`: not yet valid, expired,

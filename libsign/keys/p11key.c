@@ -108,11 +108,14 @@ static int locate_locked(p11key *k, lsi_key_opened *certs_out)
 static int check_uri(const lsi_p11uri *uri)
 {
     if (uri->has_slot_id)
-        return lsi_error(LSIGN_E_INVALID_ARG, "PKCS#11 URI: slot-id is not accepted, because slot "
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "PKCS#11 URI: slot-id is not accepted, because slot "
                          "numbers change between runs; select the token with token= or serial=");
     if (uri->type != NULL && strcmp(uri->type, "private") != 0)
-        return lsi_error(LSIGN_E_INVALID_ARG, "PKCS#11 URI: type=%s cannot sign; use type=private "
-                         "or leave type out", uri->type);
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "PKCS#11 URI: type=%s cannot sign; use type=private "
+                         "or leave type out",
+                         uri->type);
     return LSIGN_OK;
 }
 
@@ -132,9 +135,8 @@ int lsi_p11key_open(const char *text, const lsign_signer_options *opts, lsi_key_
     if (rc == LSIGN_OK)
         rc = check_uri(k->uri);
     if (rc == LSIGN_OK)
-        rc = lsi_pin_source_new(&k->pins, opts->pin_source, opts->pin_callback,
-                                opts->pin_userdata, k->uri->pin_source, k->uri->pin_value,
-                                k->uri->pin_value_len);
+        rc = lsi_pin_source_new(&k->pins, opts->pin_source, opts->pin_callback, opts->pin_userdata,
+                                k->uri->pin_source, k->uri->pin_value, k->uri->pin_value_len);
     if (rc == LSIGN_OK)
         rc = lsi_p11_module_acquire(lsi_p11_module_choose(opts->module, k->uri->module_path),
                                     &k->mod);
@@ -166,10 +168,8 @@ static int recoverable(CK_RV rv)
     case CKR_OBJECT_HANDLE_INVALID:
     case CKR_KEY_HANDLE_INVALID:
     case CKR_SLOT_ID_INVALID:
-    case CKR_CRYPTOKI_NOT_INITIALIZED:
-        return 1;
-    default:
-        return 0;
+    case CKR_CRYPTOKI_NOT_INITIALIZED: return 1;
+    default: return 0;
     }
 }
 
@@ -198,8 +198,8 @@ typedef struct sign_request {
     CK_ULONG data_len;
 } sign_request;
 
-static int build_request(const EVP_MD *md, int scheme, const unsigned char *hash,
-                         size_t hash_len, sign_request *req)
+static int build_request(const EVP_MD *md, int scheme, const unsigned char *hash, size_t hash_len,
+                         sign_request *req)
 {
     size_t len = sizeof req->data;
 
@@ -214,15 +214,14 @@ static int build_request(const EVP_MD *md, int scheme, const unsigned char *hash
     case LSIGN_SCHEME_RSA_PSS:
         req->mech.mechanism = CKM_RSA_PKCS_PSS;
         req->pss.hashAlg = hash_len == 32 ? CKM_SHA256 : hash_len == 48 ? CKM_SHA384 : CKM_SHA512;
-        req->pss.mgf = hash_len == 32 ? CKG_MGF1_SHA256 : hash_len == 48 ? CKG_MGF1_SHA384
-                                                                          : CKG_MGF1_SHA512;
+        req->pss.mgf = hash_len == 32   ? CKG_MGF1_SHA256
+                       : hash_len == 48 ? CKG_MGF1_SHA384
+                                        : CKG_MGF1_SHA512;
         req->pss.sLen = hash_len;
         req->mech.pParameter = &req->pss;
         req->mech.ulParameterLen = sizeof req->pss;
         break;
-    default:
-        req->mech.mechanism = CKM_ECDSA;
-        break;
+    default: req->mech.mechanism = CKM_ECDSA; break;
     }
     memcpy(req->data, hash, hash_len);
     req->data_len = hash_len;
@@ -251,8 +250,10 @@ static CK_RV context_login(p11key *k, CK_SESSION_HANDLE session, int *rc)
     rv = k->mod->fl->C_Login(session, CKU_CONTEXT_SPECIFIC, (CK_UTF8CHAR *)pin.text, pin.len);
     lsi_pin_clear(&pin);
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED)
-        *rc = lsi_error(LSIGN_E_PIN, "wrong PIN for the signature key on token '%s' (%s); not "
-                        "retried", k->token_label, lsi_ckr_name(rv));
+        *rc = lsi_error(LSIGN_E_PIN,
+                        "wrong PIN for the signature key on token '%s' (%s); not "
+                        "retried",
+                        k->token_label, lsi_ckr_name(rv));
     return rv;
 }
 
@@ -325,9 +326,10 @@ static int sign_with_retry(p11key *k, const sign_request *req, unsigned char *ou
     if (rc != LSIGN_OK)
         return rc;
     if (rv == CKR_MECHANISM_INVALID || rv == CKR_MECHANISM_PARAM_INVALID)
-        return lsi_error(LSIGN_E_UNSUPPORTED, "token '%s' does not offer %s (%s); choose another "
-                         "signature scheme or token", k->token_label,
-                         mechanism_name(req->mech.mechanism), lsi_ckr_name(rv));
+        return lsi_error(LSIGN_E_UNSUPPORTED,
+                         "token '%s' does not offer %s (%s); choose another "
+                         "signature scheme or token",
+                         k->token_label, mechanism_name(req->mech.mechanism), lsi_ckr_name(rv));
     if (rv != CKR_OK)
         return lsi_error(LSIGN_E_TOKEN, "signing on token '%s' failed (%s)", k->token_label,
                          lsi_ckr_name(rv));
@@ -359,4 +361,4 @@ static int p11_sign(void *backend, const EVP_MD *md, int scheme, const unsigned 
     return LSIGN_OK;
 }
 
-static const lsi_key_backend_ops p11_ops = { "PKCS#11", p11_sign, p11key_free };
+static const lsi_key_backend_ops p11_ops = {"PKCS#11", p11_sign, p11key_free};

@@ -20,11 +20,11 @@ typedef struct lsi_p11_module {
     /* Held shared by threads calling the module outside `lock` (signatures), exclusively
      * while the module is finalised and reloaded. Order: lock, then use. */
     pthread_rwlock_t use;
-    pthread_mutex_t lock;       /* guards everything below and all libp11 slot calls */
+    pthread_mutex_t lock; /* guards everything below and all libp11 slot calls */
     PKCS11_SLOT *slots;
     unsigned int nslots;
-    unsigned int generation;    /* bumped on every re-enumeration or reload */
-    int refs;                   /* guarded by the registry lock */
+    unsigned int generation; /* bumped on every re-enumeration or reload */
+    int refs;                /* guarded by the registry lock */
 } lsi_p11_module;
 
 /*

@@ -55,10 +55,14 @@ int lsi_p11_find_slot_locked(lsi_p11_module *mod, const lsi_p11uri *uri, PKCS11_
     list_tokens(mod, present, sizeof present);
     *slot = NULL;
     if (found == 0)
-        return lsi_error(LSIGN_E_TOKEN, "no token matches the URI in PKCS#11 module '%s'; "
-                         "tokens present: %s", mod->path, present);
-    return lsi_error(LSIGN_E_TOKEN, "%u tokens match the URI in PKCS#11 module '%s' (%s); name "
-                     "one with token= or serial=", found, mod->path, present);
+        return lsi_error(LSIGN_E_TOKEN,
+                         "no token matches the URI in PKCS#11 module '%s'; "
+                         "tokens present: %s",
+                         mod->path, present);
+    return lsi_error(LSIGN_E_TOKEN,
+                     "%u tokens match the URI in PKCS#11 module '%s' (%s); name "
+                     "one with token= or serial=",
+                     found, mod->path, present);
 }
 
 unsigned int lsi_p11_pin_flags(lsi_p11_module *mod, CK_SLOT_ID slot, int *locked)
@@ -103,13 +107,14 @@ static int login_failed(lsi_p11_module *mod, PKCS11_SLOT *slot, CK_RV rv)
         return lsi_error(LSIGN_E_PIN, "wrong PIN for token '%s' (%s); not retried: %s", label,
                          lsi_ckr_name(rv), pin_state(flags, locked));
     case CKR_PIN_LOCKED:
-        return lsi_error(LSIGN_E_PIN, "the PIN of token '%s' is locked (CKR_PIN_LOCKED); unlock "
-                         "it with the SO PIN", label);
+        return lsi_error(LSIGN_E_PIN,
+                         "the PIN of token '%s' is locked (CKR_PIN_LOCKED); unlock "
+                         "it with the SO PIN",
+                         label);
     case CKR_PIN_EXPIRED:
         return lsi_error(LSIGN_E_PIN, "the PIN of token '%s' has expired; change it first", label);
     default:
-        return lsi_error(LSIGN_E_TOKEN, "login to token '%s' failed (%s)", label,
-                         lsi_ckr_name(rv));
+        return lsi_error(LSIGN_E_TOKEN, "login to token '%s' failed (%s)", label, lsi_ckr_name(rv));
     }
 }
 
@@ -165,20 +170,23 @@ int lsi_p11_find_key_locked(PKCS11_SLOT *slot, const lsi_p11uri *uri, PKCS11_KEY
         return LSIGN_OK;
     *key = NULL;
     if (found == 0)
-        return lsi_error(LSIGN_E_KEY, "no private key on token '%s' matches the URI (%u keys "
-                         "visible after login)", slot->token->label, n);
-    return lsi_error(LSIGN_E_KEY, "%u private keys on token '%s' match the URI; name one with "
-                     "id= or object=", found, slot->token->label);
+        return lsi_error(LSIGN_E_KEY,
+                         "no private key on token '%s' matches the URI (%u keys "
+                         "visible after login)",
+                         slot->token->label, n);
+    return lsi_error(LSIGN_E_KEY,
+                     "%u private keys on token '%s' match the URI; name one with "
+                     "id= or object=",
+                     found, slot->token->label);
 }
 
 /* Reads CKA_KEY_TYPE and CKA_ALWAYS_AUTHENTICATE of `handle`. */
-static void read_key_attributes(lsi_p11_module *mod, CK_SESSION_HANDLE session,
-                                lsi_p11_keyobj *out)
+static void read_key_attributes(lsi_p11_module *mod, CK_SESSION_HANDLE session, lsi_p11_keyobj *out)
 {
     CK_BBOOL always = CK_FALSE;
     CK_ATTRIBUTE attrs[] = {
-        { CKA_KEY_TYPE, &out->type, sizeof out->type },
-        { CKA_ALWAYS_AUTHENTICATE, &always, sizeof always },
+        {CKA_KEY_TYPE, &out->type, sizeof out->type},
+        {CKA_ALWAYS_AUTHENTICATE, &always, sizeof always},
     };
 
     /* A token without CKA_ALWAYS_AUTHENTICATE answers CKR_ATTRIBUTE_TYPE_INVALID: that means no. */
@@ -190,15 +198,15 @@ int lsi_p11_key_object(lsi_p11_module *mod, CK_SLOT_ID slot, const PKCS11_KEY *k
                        lsi_p11_keyobj *out)
 {
     CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
-    CK_ATTRIBUTE tmpl[3] = { { CKA_CLASS, &cls, sizeof cls } };
+    CK_ATTRIBUTE tmpl[3] = {{CKA_CLASS, &cls, sizeof cls}};
     CK_ULONG ntmpl = 1, count = 0;
     CK_SESSION_HANDLE session;
     CK_RV rv;
 
     if (key->id_len > 0)
-        tmpl[ntmpl++] = (CK_ATTRIBUTE){ CKA_ID, key->id, key->id_len };
+        tmpl[ntmpl++] = (CK_ATTRIBUTE){CKA_ID, key->id, key->id_len};
     if (key->label != NULL)
-        tmpl[ntmpl++] = (CK_ATTRIBUTE){ CKA_LABEL, key->label, strlen(key->label) };
+        tmpl[ntmpl++] = (CK_ATTRIBUTE){CKA_LABEL, key->label, strlen(key->label)};
     rv = mod->fl->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &session);
     if (rv != CKR_OK)
         return lsi_error(LSIGN_E_TOKEN, "cannot open a session (%s)", lsi_ckr_name(rv));

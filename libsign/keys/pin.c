@@ -15,14 +15,21 @@
 
 #include "core/error.h"
 
-enum source_kind { SOURCE_NONE, SOURCE_ENV, SOURCE_FILE, SOURCE_PROMPT, SOURCE_CALLBACK, SOURCE_VALUE };
+enum source_kind {
+    SOURCE_NONE,
+    SOURCE_ENV,
+    SOURCE_FILE,
+    SOURCE_PROMPT,
+    SOURCE_CALLBACK,
+    SOURCE_VALUE
+};
 
 struct lsi_pin_source {
     enum source_kind kind;
-    char *arg;       /* variable name or path */
+    char *arg; /* variable name or path */
     lsign_pin_fn fn;
     void *userdata;
-    lsi_pin fixed;   /* SOURCE_VALUE: a copy of the URI's pin-value */
+    lsi_pin fixed; /* SOURCE_VALUE: a copy of the URI's pin-value */
 };
 
 /* A whole page for the PIN: mlock'd and MADV_DONTDUMP so it never reaches swap or a core. */
@@ -189,8 +196,10 @@ static int pin_from_tty(const char *what, lsi_pin *pin)
     int rc;
 
     if (fd < 0)
-        return lsi_error(LSIGN_E_PIN, "%s: no terminal to ask on; give a PIN source "
-                         "(env:VARIABLE or file:PATH)", what);
+        return lsi_error(LSIGN_E_PIN,
+                         "%s: no terminal to ask on; give a PIN source "
+                         "(env:VARIABLE or file:PATH)",
+                         what);
     if (tcgetattr(fd, &saved) != 0) {
         close(fd);
         return lsi_error(LSIGN_E_PIN, "%s: cannot turn off echo on the terminal", what);
@@ -250,7 +259,6 @@ int lsi_pin_get(const lsi_pin_source *src, const char *what, unsigned int flags,
     case SOURCE_PROMPT: return pin_from_tty(what, pin);
     case SOURCE_CALLBACK: return pin_from_callback(src, what, flags, pin);
     case SOURCE_VALUE: return set_pin(pin, src->fixed.text, src->fixed.len);
-    default:
-        return lsi_error(LSIGN_E_PIN, "%s is needed but no PIN source was given", what);
+    default: return lsi_error(LSIGN_E_PIN, "%s is needed but no PIN source was given", what);
     }
 }

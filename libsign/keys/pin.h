@@ -12,7 +12,7 @@
 #define LSI_PIN_MAX 256
 
 typedef struct lsi_pin {
-    char *text;  /* NUL-terminated, `len` bytes */
+    char *text; /* NUL-terminated, `len` bytes */
     size_t len;
 } lsi_pin;
 

@@ -8,8 +8,8 @@
 
 #include "core/error.h"
 
-int lsi_ecdsa_der_to_raw(const unsigned char *der, size_t der_len, size_t half,
-                         unsigned char *raw, size_t *raw_len)
+int lsi_ecdsa_der_to_raw(const unsigned char *der, size_t der_len, size_t half, unsigned char *raw,
+                         size_t *raw_len)
 {
     const unsigned char *p = der;
     ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
@@ -41,7 +41,7 @@ int lsi_ecdsa_raw_to_der(const unsigned char *raw, size_t raw_len, unsigned char
     unsigned char *p = der;
     int len;
 
-    if (raw_len == 0 || raw_len % 2 != 0 || raw_len > 2 * 66)
+    if (raw_len == 0 || raw_len % 2 != 0 || raw_len > (size_t)2 * 66)
         return lsi_error(LSIGN_E_CRYPTO, "token returned an ECDSA signature of %zu bytes", raw_len);
     r = BN_bin2bn(raw, (int)(raw_len / 2), NULL);
     s = BN_bin2bn(raw + raw_len / 2, (int)(raw_len / 2), NULL);

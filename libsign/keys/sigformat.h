@@ -10,8 +10,8 @@
 #define LSI_MAX_SIG_BYTES 2048
 
 /* DER ECDSA-Sig-Value to r||s, each left-padded to `half` bytes. *raw_len in/out. */
-int lsi_ecdsa_der_to_raw(const unsigned char *der, size_t der_len, size_t half,
-                         unsigned char *raw, size_t *raw_len);
+int lsi_ecdsa_der_to_raw(const unsigned char *der, size_t der_len, size_t half, unsigned char *raw,
+                         size_t *raw_len);
 
 /* r||s (two equal halves) to DER. *der_len in/out. */
 int lsi_ecdsa_raw_to_der(const unsigned char *raw, size_t raw_len, unsigned char *der,

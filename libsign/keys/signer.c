@@ -18,12 +18,12 @@
 struct lsign_signer {
     lsi_key_opened key;
     X509 *cert;
-    STACK_OF(X509) *chain;   /* leaf to root, without `cert` */
-    EVP_PKEY *pubkey;        /* from the certificate */
+    STACK_OF(X509) * chain; /* leaf to root, without `cert` */
+    EVP_PKEY *pubkey;       /* from the certificate */
     int key_type;
     unsigned int key_bits;
     char *subject;
-    unsigned char **der;     /* DER of cert then chain, for lsign_signer_cert_der() */
+    unsigned char **der; /* DER of cert then chain, for lsign_signer_cert_der() */
     size_t *der_len;
     size_t ncerts;
 };
@@ -50,8 +50,8 @@ static int open_key(const char *key, const lsign_signer_options *opts, lsi_key_o
 
     if (strncasecmp(key, "pkcs11:", 7) == 0)
         return lsi_p11key_open(key, opts, out);
-    rc = lsi_pin_source_new(&pins, opts->pin_source, opts->pin_callback, opts->pin_userdata,
-                            NULL, NULL, 0);
+    rc = lsi_pin_source_new(&pins, opts->pin_source, opts->pin_callback, opts->pin_userdata, NULL,
+                            NULL, 0);
     if (rc != LSIGN_OK)
         return rc;
     if (has_suffix(key, ".p12") || has_suffix(key, ".pfx"))
@@ -63,7 +63,7 @@ static int open_key(const char *key, const lsign_signer_options *opts, lsi_key_o
 }
 
 /* Finds the certificate and chain from the key source and the option files. */
-static int gather_certs(lsign_signer *s, const lsign_signer_options *opts, STACK_OF(X509) **pool)
+static int gather_certs(lsign_signer *s, const lsign_signer_options *opts, STACK_OF(X509) * *pool)
 {
     STACK_OF(X509) *files = NULL;
     int rc = LSIGN_OK;
@@ -105,8 +105,10 @@ static int describe_key(lsign_signer *s)
     else if (EVP_PKEY_is_a(s->pubkey, "EC"))
         s->key_type = LSIGN_KEY_EC;
     else
-        return lsi_error(LSIGN_E_UNSUPPORTED, "signer certificate: key type %s is not supported "
-                         "(RSA and ECDSA are)", EVP_PKEY_get0_type_name(s->pubkey));
+        return lsi_error(LSIGN_E_UNSUPPORTED,
+                         "signer certificate: key type %s is not supported "
+                         "(RSA and ECDSA are)",
+                         EVP_PKEY_get0_type_name(s->pubkey));
     s->key_bits = (unsigned int)EVP_PKEY_get_bits(s->pubkey);
     s->subject = lsi_name_utf8(X509_get_subject_name(s->cert));
     return s->subject != NULL ? LSIGN_OK : lsi_error_nomem();
@@ -288,15 +290,17 @@ int lsign_signer_sign_digest(lsign_signer *s, int digest, int scheme, unsigned i
     if (raw)
         return lsi_ecdsa_der_to_raw(der, der_len, ec_half_len(s), sig, sig_len);
     if (der_len > *sig_len)
-        return lsi_error(LSIGN_E_INVALID_ARG, "signature buffer of %zu bytes is too small for "
-                         "%zu", *sig_len, der_len);
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "signature buffer of %zu bytes is too small for "
+                         "%zu",
+                         *sig_len, der_len);
     memcpy(sig, der, der_len);
     *sig_len = der_len;
     return LSIGN_OK;
 }
 
-int lsign_signer_sign(lsign_signer *s, int digest, int scheme, unsigned int flags,
-                      const void *data, size_t data_len, unsigned char *sig, size_t *sig_len)
+int lsign_signer_sign(lsign_signer *s, int digest, int scheme, unsigned int flags, const void *data,
+                      size_t data_len, unsigned char *sig, size_t *sig_len)
 {
     unsigned char hash[EVP_MAX_MD_SIZE];
     unsigned int hash_len = 0;
@@ -350,7 +354,7 @@ X509 *lsi_signer_cert(const lsign_signer *s)
     return s->cert;
 }
 
-STACK_OF(X509) *lsi_signer_chain(const lsign_signer *s)
+STACK_OF(X509) * lsi_signer_chain(const lsign_signer *s)
 {
     return s->chain;
 }

@@ -25,7 +25,7 @@ typedef struct lsi_key_opened {
     const lsi_key_backend_ops *ops;
     void *backend;
     X509 *cert;             /* the signer certificate if the key source holds one, else NULL */
-    STACK_OF(X509) *extra;  /* other certificates found beside the key (may be NULL) */
+    STACK_OF(X509) * extra; /* other certificates found beside the key (may be NULL) */
 } lsi_key_opened;
 
 int lsi_softkey_open_pkcs12(const char *path, const lsi_pin_source *pins, lsi_key_opened *out);
@@ -35,6 +35,6 @@ int lsi_p11key_open(const char *uri, const lsign_signer_options *opts, lsi_key_o
 /* The certificate that signs (internal users: cms/, xml/). */
 X509 *lsi_signer_cert(const lsign_signer *signer);
 /* Its chain, leaf to root, without the signer certificate. */
-STACK_OF(X509) *lsi_signer_chain(const lsign_signer *signer);
+STACK_OF(X509) * lsi_signer_chain(const lsign_signer *signer);
 
 #endif

@@ -16,8 +16,8 @@ static int soft_sign(void *backend, const EVP_MD *md, int scheme, const unsigned
                      size_t hash_len, unsigned char *sig, size_t *sig_len)
 {
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new(backend, NULL);
-    int ok = pctx != NULL && EVP_PKEY_sign_init(pctx) > 0 &&
-             EVP_PKEY_CTX_set_signature_md(pctx, md) > 0;
+    int ok =
+        pctx != NULL && EVP_PKEY_sign_init(pctx) > 0 && EVP_PKEY_CTX_set_signature_md(pctx, md) > 0;
 
     if (ok && scheme == LSIGN_SCHEME_RSA_PKCS1)
         ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0;
@@ -27,7 +27,8 @@ static int soft_sign(void *backend, const EVP_MD *md, int scheme, const unsigned
              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0;
     ok = ok && EVP_PKEY_sign(pctx, sig, sig_len, hash, hash_len) > 0;
     EVP_PKEY_CTX_free(pctx);
-    return ok ? LSIGN_OK : lsi_error_openssl(LSIGN_E_CRYPTO, "signing with the software key failed");
+    return ok ? LSIGN_OK
+              : lsi_error_openssl(LSIGN_E_CRYPTO, "signing with the software key failed");
 }
 
 static void soft_free(void *backend)
@@ -35,8 +36,8 @@ static void soft_free(void *backend)
     EVP_PKEY_free(backend);
 }
 
-static const lsi_key_backend_ops pkcs12_ops = { "PKCS#12", soft_sign, soft_free };
-static const lsi_key_backend_ops pem_ops = { "PEM", soft_sign, soft_free };
+static const lsi_key_backend_ops pkcs12_ops = {"PKCS#12", soft_sign, soft_free};
+static const lsi_key_backend_ops pem_ops = {"PEM", soft_sign, soft_free};
 
 static BIO *open_file(const char *path)
 {
@@ -48,8 +49,7 @@ static BIO *open_file(const char *path)
 }
 
 /* Asks for the password only when the MAC fails without one: many files have none. */
-static int pkcs12_password(PKCS12 *p12, const char *path, const lsi_pin_source *pins,
-                           lsi_pin *pin)
+static int pkcs12_password(PKCS12 *p12, const char *path, const lsi_pin_source *pins, lsi_pin *pin)
 {
     char what[512];
     int rc;
@@ -73,7 +73,7 @@ int lsi_softkey_open_pkcs12(const char *path, const lsi_pin_source *pins, lsi_ke
 {
     BIO *bio = open_file(path);
     PKCS12 *p12;
-    lsi_pin pin = { NULL, 0 };
+    lsi_pin pin = {NULL, 0};
     EVP_PKEY *pkey = NULL;
     int rc;
 
@@ -86,7 +86,8 @@ int lsi_softkey_open_pkcs12(const char *path, const lsi_pin_source *pins, lsi_ke
     rc = pkcs12_password(p12, path, pins, &pin);
     if (rc == LSIGN_OK &&
         !PKCS12_parse(p12, pin.text != NULL ? pin.text : "", &pkey, &out->cert, &out->extra))
-        rc = lsi_error_openssl(LSIGN_E_UNSUPPORTED, "cannot decrypt PKCS#12 file '%s' (legacy "
+        rc = lsi_error_openssl(LSIGN_E_UNSUPPORTED,
+                               "cannot decrypt PKCS#12 file '%s' (legacy "
                                "RC2/3DES files need converting with 'openssl pkcs12 -legacy')",
                                path);
     lsi_pin_clear(&pin);
@@ -145,13 +146,15 @@ static int read_key(const char *path, struct pem_pass_ctx *pc, EVP_PKEY **pkey)
         return LSIGN_OK;
     if (pc->rc != LSIGN_OK)
         return pc->rc;
-    return lsi_error_openssl(LSIGN_E_PARSE, "cannot read a private key from '%s' (PEM or DER; "
-                             "a wrong password also ends here)", path);
+    return lsi_error_openssl(LSIGN_E_PARSE,
+                             "cannot read a private key from '%s' (PEM or DER; "
+                             "a wrong password also ends here)",
+                             path);
 }
 
 int lsi_softkey_open_pem(const char *path, const lsi_pin_source *pins, lsi_key_opened *out)
 {
-    struct pem_pass_ctx pc = { path, pins, LSIGN_OK };
+    struct pem_pass_ctx pc = {path, pins, LSIGN_OK};
     STACK_OF(X509) *certs = NULL;
     EVP_PKEY *pkey = NULL;
     int rc = read_key(path, &pc, &pkey);

@@ -120,10 +120,10 @@ static int add_keys(lsign_token_list *list, lsi_p11_module *mod, PKCS11_SLOT *sl
         char details[128];
 
         describe_key(slot, &keys[i], details, sizeof details);
-        rc = add_item(list, LSIGN_ITEM_PRIVATE_KEY,
-                      object_uri(mod, slot->token, "private", keys[i].label, keys[i].id,
-                                 keys[i].id_len),
-                      keys[i].label, details);
+        rc = add_item(
+            list, LSIGN_ITEM_PRIVATE_KEY,
+            object_uri(mod, slot->token, "private", keys[i].label, keys[i].id, keys[i].id_len),
+            keys[i].label, details);
     }
     return rc;
 }
@@ -138,13 +138,13 @@ static int add_certs(lsign_token_list *list, lsi_p11_module *mod, PKCS11_SLOT *s
         return lsi_error_openssl(LSIGN_E_TOKEN, "cannot list the certificates of token '%s'",
                                  slot->token->label);
     for (unsigned int i = 0; i < n && rc == LSIGN_OK; i++) {
-        char *subject = certs[i].x509 != NULL
-                            ? lsi_name_utf8(X509_get_subject_name(certs[i].x509)) : NULL;
+        char *subject =
+            certs[i].x509 != NULL ? lsi_name_utf8(X509_get_subject_name(certs[i].x509)) : NULL;
 
-        rc = add_item(list, LSIGN_ITEM_CERTIFICATE,
-                      object_uri(mod, slot->token, "cert", certs[i].label, certs[i].id,
-                                 certs[i].id_len),
-                      certs[i].label, subject != NULL ? subject : "(unreadable certificate)");
+        rc = add_item(
+            list, LSIGN_ITEM_CERTIFICATE,
+            object_uri(mod, slot->token, "cert", certs[i].label, certs[i].id, certs[i].id_len),
+            certs[i].label, subject != NULL ? subject : "(unreadable certificate)");
         free(subject);
     }
     return rc;
@@ -186,14 +186,14 @@ int lsign_token_list_new(lsign_token_list **out, lsign_ctx *ctx,
     *out = NULL;
     if (opts == NULL)
         opts = &default_options;
-    if (lsi_options_check("token list options", opts->version,
-                          LSIGN_TOKEN_LIST_OPTIONS_VERSION) != LSIGN_OK)
+    if (lsi_options_check("token list options", opts->version, LSIGN_TOKEN_LIST_OPTIONS_VERSION) !=
+        LSIGN_OK)
         return LSIGN_E_INVALID_ARG;
     list = calloc(1, sizeof *list);
     if (list == NULL)
         return lsi_error_nomem();
-    rc = lsi_pin_source_new(&pins, opts->pin_source, opts->pin_callback, opts->pin_userdata,
-                            NULL, NULL, 0);
+    rc = lsi_pin_source_new(&pins, opts->pin_source, opts->pin_callback, opts->pin_userdata, NULL,
+                            NULL, 0);
     if (rc == LSIGN_OK)
         rc = lsi_p11_module_acquire(lsi_p11_module_choose(opts->module, NULL), &mod);
     if (rc == LSIGN_OK) {

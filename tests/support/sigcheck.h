@@ -38,8 +38,7 @@ static inline int sig_verifies(lsign_signer *signer, int scheme, const void *dat
 }
 
 /* r||s to DER, so raw ECDSA signatures can be checked with sig_verifies(). */
-static inline size_t ecdsa_raw_to_der(const unsigned char *raw, size_t raw_len,
-                                      unsigned char *der)
+static inline size_t ecdsa_raw_to_der(const unsigned char *raw, size_t raw_len, unsigned char *der)
 {
     ECDSA_SIG *s = ECDSA_SIG_new();
     unsigned char *p = der;

@@ -163,7 +163,7 @@ static void capture_log(int level, const char *message, void *userdata)
 
 static void test_log_callback_filters_by_level(void **state)
 {
-    struct log_capture cap = { 0 };
+    struct log_capture cap = {0};
     lsign_ctx *ctx = NULL;
 
     (void)state;

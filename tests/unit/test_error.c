@@ -30,8 +30,9 @@ static void test_failing_call_sets_message(void **state)
     rc = lsign_ctx_add_trust_file(ctx, "/nonexistent/dir/root.pem");
     assert_int_equal(rc, LSIGN_E_IO);
     assert_int_equal(lsign_last_error_code(), LSIGN_E_IO);
-    assert_string_equal(lsign_last_error(), "trust anchors: cannot open '/nonexistent/dir/root.pem': "
-                                            "No such file or directory");
+    assert_string_equal(lsign_last_error(),
+                        "trust anchors: cannot open '/nonexistent/dir/root.pem': "
+                        "No such file or directory");
     /* A later successful call keeps the message of the last failure. */
     assert_int_equal(lsign_ctx_set_log(ctx, LSIGN_LOG_INFO, NULL, NULL), LSIGN_OK);
     assert_int_equal(lsign_last_error_code(), LSIGN_E_IO);

@@ -44,7 +44,8 @@ static void private_token_with(const char *extra_conf)
     snprintf(conf, sizeof conf, "%s/softhsm2.conf", workdir);
     f = fopen(conf, "w");
     assert_non_null(f);
-    fprintf(f, "directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n%s",
+    fprintf(f,
+            "directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n%s",
             workdir, extra_conf);
     fclose(f);
     setenv("SOFTHSM2_CONF", conf, 1);
@@ -139,8 +140,8 @@ static void test_wrong_pin_direct(void **state)
     assert_null(strstr(lsign_last_error(), "987654"));
     /* Nothing was left half-done: the right PIN works next. */
     setenv("LSIGN_TEST_WRONG_PIN", "1234", 1);
-    lsign_signer_free(open_key("pkcs11:token=libsign-test;id=%01", "env:LSIGN_TEST_WRONG_PIN",
-                               NULL, NULL));
+    lsign_signer_free(
+        open_key("pkcs11:token=libsign-test;id=%01", "env:LSIGN_TEST_WRONG_PIN", NULL, NULL));
     cleanup();
 }
 
@@ -206,7 +207,7 @@ static int count_pins(const char *what, unsigned int flags, char *buf, size_t si
 static void test_always_authenticate(void **state)
 {
     char cmd[8192];
-    struct pin_log log = { 0, 0 };
+    struct pin_log log = {0, 0};
     unsigned char sig[512];
     size_t len;
     lsign_signer *s;
@@ -232,8 +233,8 @@ static void test_always_authenticate(void **state)
     assert_int_equal(log.per_signature, 1); /* opening proves key and certificate match */
     for (int i = 0; i < 3; i++) {
         len = sizeof sig;
-        assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig,
-                                           &len), LSIGN_OK);
+        assert_int_equal(
+            lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len), LSIGN_OK);
         assert_true(sig_verifies(s, LSIGN_SCHEME_RSA_PKCS1, doc, sizeof doc, sig, len));
     }
     assert_int_equal(log.logins, 1);
@@ -258,19 +259,20 @@ static void test_token_without_pss(void **state)
     if (strstr(lsign_last_error(), "does not offer RSA-PSS signatures (CKM_RSA_PKCS_PSS)") == NULL)
         fail_msg("unexpected error: %s", lsign_last_error());
     len = sizeof sig;
-    assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_RSA_PKCS1, 0, "x", 1,
-                                       sig, &len), LSIGN_OK);
+    assert_int_equal(
+        lsign_signer_sign(s, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_RSA_PKCS1, 0, "x", 1, sig, &len),
+        LSIGN_OK);
     lsign_signer_free(s);
     cleanup();
 }
 
 int main(int argc, char **argv)
 {
-    const struct CMUnitTest wrong_pin[] = { cmocka_unit_test(test_wrong_pin_tried_once) };
-    const struct CMUnitTest removal[] = { cmocka_unit_test(test_token_removed_then_restored) };
-    const struct CMUnitTest direct[] = { cmocka_unit_test(test_wrong_pin_direct) };
-    const struct CMUnitTest always[] = { cmocka_unit_test(test_always_authenticate) };
-    const struct CMUnitTest no_pss[] = { cmocka_unit_test(test_token_without_pss) };
+    const struct CMUnitTest wrong_pin[] = {cmocka_unit_test(test_wrong_pin_tried_once)};
+    const struct CMUnitTest removal[] = {cmocka_unit_test(test_token_removed_then_restored)};
+    const struct CMUnitTest direct[] = {cmocka_unit_test(test_wrong_pin_direct)};
+    const struct CMUnitTest always[] = {cmocka_unit_test(test_always_authenticate)};
+    const struct CMUnitTest no_pss[] = {cmocka_unit_test(test_token_without_pss)};
 
     if (argc == 2 && strcmp(argv[1], "wrong-pin") == 0)
         return cmocka_run_group_tests(wrong_pin, NULL, NULL);

@@ -108,12 +108,14 @@ static void test_ecdsa_der_and_raw(void **state)
     assert_true(sig_verifies(s, LSIGN_SCHEME_ECDSA, message, sizeof message, der,
                              ecdsa_raw_to_der(sig, len, der)));
     assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_ECDSA,
-                                       LSIGN_SIGN_ECDSA_RAW, message, 1, NULL, &max), LSIGN_OK);
+                                       LSIGN_SIGN_ECDSA_RAW, message, 1, NULL, &max),
+                     LSIGN_OK);
     assert_int_equal(max, 64);
     /* An RSA scheme on an EC key is the caller's mistake. */
     len = sizeof sig;
-    assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_RSA_PSS, 0, message, 1,
-                                       sig, &len), LSIGN_E_INVALID_ARG);
+    assert_int_equal(
+        lsign_signer_sign(s, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_RSA_PSS, 0, message, 1, sig, &len),
+        LSIGN_E_INVALID_ARG);
     lsign_signer_free(s);
 }
 
@@ -201,7 +203,7 @@ static void test_pin_callback(void **state)
 static int read_until(int fd, const char *needle, char *buf, size_t size)
 {
     size_t used = 0;
-    struct pollfd pfd = { fd, POLLIN, 0 };
+    struct pollfd pfd = {fd, POLLIN, 0};
 
     buf[0] = '\0';
     while (strstr(buf, needle) == NULL && used + 1 < size && poll(&pfd, 1, 10000) == 1) {
@@ -345,7 +347,8 @@ static void test_options_init(void **state)
     assert_non_null(strstr(lsign_last_error(), "signer options version 2 is not supported"));
     assert_int_equal(lsign_signer_options_init(NULL, 1), LSIGN_E_INVALID_ARG);
     memset(&to, 0xff, sizeof to);
-    assert_int_equal(lsign_token_list_options_init(&to, LSIGN_TOKEN_LIST_OPTIONS_VERSION), LSIGN_OK);
+    assert_int_equal(lsign_token_list_options_init(&to, LSIGN_TOKEN_LIST_OPTIONS_VERSION),
+                     LSIGN_OK);
     assert_null(to.token);
     assert_int_equal(lsign_token_list_options_init(&to, 0), LSIGN_E_INVALID_ARG);
 }

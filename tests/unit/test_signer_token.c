@@ -125,7 +125,7 @@ static void test_token_pkcs12_pem_identical(void **state)
 }
 
 /* 4 threads x 200 signatures on one signer; every signature verified. */
-#define THREADS 4
+#define THREADS    4
 #define PER_THREAD 200
 
 struct worker {
@@ -144,8 +144,8 @@ static void *sign_many(void *arg)
         size_t len = sizeof sig;
         int n = snprintf(text, sizeof text, "thread %d document %d", w->index, i);
 
-        if (lsign_signer_sign(w->signer, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_AUTO, 0, text,
-                              (size_t)n, sig, &len) != LSIGN_OK) {
+        if (lsign_signer_sign(w->signer, LSIGN_DIGEST_SHA256, LSIGN_SCHEME_AUTO, 0, text, (size_t)n,
+                              sig, &len) != LSIGN_OK) {
             snprintf(w->error, sizeof w->error, "%s", lsign_last_error());
             w->bad++;
         } else if (sig_verifies(w->signer, LSIGN_SCHEME_RSA_PKCS1, text, (size_t)n, sig, len)) {
@@ -165,7 +165,7 @@ static void test_threads(void **state)
 
     (void)state;
     for (int i = 0; i < THREADS; i++) {
-        w[i] = (struct worker){ .signer = s, .index = i };
+        w[i] = (struct worker){.signer = s, .index = i};
         assert_int_equal(pthread_create(&t[i], NULL, sign_many, &w[i]), 0);
     }
     for (int i = 0; i < THREADS; i++) {
