@@ -1,0 +1,275 @@
+#include "core/io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "core/error.h"
+
+int lsi_input_open_file(const char *path, lsi_input *in)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    void *map;
+
+    memset(in, 0, sizeof *in);
+    if (fd < 0)
+        return lsi_error(LSIGN_E_IO, "cannot open '%s': %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return lsi_error(LSIGN_E_IO, "'%s' is not a regular file", path);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return lsi_error(LSIGN_E_PARSE, "'%s' is empty", path);
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return lsi_error(LSIGN_E_IO, "cannot map '%s': %s", path, strerror(errno));
+    in->data = map;
+    in->len = (size_t)st.st_size;
+    in->mapping = map;
+    return LSIGN_OK;
+}
+
+void lsi_input_from_memory(const void *data, size_t len, lsi_input *in)
+{
+    in->data = data;
+    in->len = len;
+    in->mapping = NULL;
+}
+
+void lsi_input_close(lsi_input *in)
+{
+    if (in->mapping != NULL)
+        munmap(in->mapping, in->len);
+    memset(in, 0, sizeof *in);
+}
+
+enum output_kind { OUT_PATH, OUT_FD, OUT_MEMORY };
+
+struct lsi_output {
+    enum output_kind kind;
+    int fd;
+    off_t base;   /* fd position of the first byte written */
+    char *target; /* OUT_PATH: final path */
+    char *temp;   /* OUT_PATH: temporary file, removed unless committed */
+    unsigned char *mem;
+    size_t mem_cap;
+    uint64_t size;
+    int committed;
+};
+
+static lsi_output *output_new(enum output_kind kind, int fd)
+{
+    lsi_output *out = calloc(1, sizeof *out);
+
+    if (out == NULL) {
+        lsi_error_nomem();
+        return NULL;
+    }
+    out->kind = kind;
+    out->fd = fd;
+    return out;
+}
+
+/* "<dir>/.<name>.lsign-<random>" beside the target, so that rename() stays in one file system. */
+static char *temp_name_for(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+    size_t size = strlen(path) + 32;
+    unsigned char rnd[6];
+    char *temp = malloc(size);
+
+    if (temp != NULL && RAND_bytes(rnd, sizeof rnd) == 1)
+        snprintf(temp, size, "%.*s.%s.lsign-%02x%02x%02x%02x%02x%02x", (int)dir_len, path,
+                 path + dir_len, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+    else if (temp != NULL)
+        snprintf(temp, size, "%.*s.%s.lsign-%ld", (int)dir_len, path, path + dir_len,
+                 (long)getpid());
+    return temp;
+}
+
+/* Creates the temporary file: O_EXCL against collisions, mode 0666 so the umask applies. */
+static int create_temp(lsi_output *o)
+{
+    for (int attempt = 0; attempt < 16; attempt++) {
+        free(o->temp);
+        o->temp = temp_name_for(o->target);
+        if (o->temp == NULL)
+            return lsi_error_nomem();
+        o->fd = open(o->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (o->fd >= 0)
+            return LSIGN_OK;
+        if (errno != EEXIST)
+            break;
+    }
+    free(o->temp);
+    o->temp = NULL;
+    return lsi_error(LSIGN_E_IO, "cannot create a file beside '%s': %s", o->target,
+                     strerror(errno));
+}
+
+int lsi_output_to_path(const char *path, lsi_output **out)
+{
+    lsi_output *o = output_new(OUT_PATH, -1);
+    int rc;
+
+    *out = NULL;
+    if (o == NULL)
+        return LSIGN_E_NOMEM;
+    o->target = strdup(path);
+    rc = o->target != NULL ? create_temp(o) : lsi_error_nomem();
+    if (rc != LSIGN_OK) {
+        lsi_output_free(o);
+        return rc;
+    }
+    *out = o;
+    return LSIGN_OK;
+}
+
+int lsi_output_to_fd(int fd, lsi_output **out)
+{
+    lsi_output *o = output_new(OUT_FD, fd);
+
+    *out = o;
+    if (o == NULL)
+        return LSIGN_E_NOMEM;
+    o->base = lseek(fd, 0, SEEK_CUR); /* -1 for pipes: then patching is refused */
+    return LSIGN_OK;
+}
+
+int lsi_output_to_memory(lsi_output **out)
+{
+    *out = output_new(OUT_MEMORY, -1);
+    return *out != NULL ? LSIGN_OK : LSIGN_E_NOMEM;
+}
+
+static int write_fd(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return lsi_error(LSIGN_E_IO, "write failed: %s", n < 0 ? strerror(errno) : "no space");
+        p += n;
+        len -= (size_t)n;
+    }
+    return LSIGN_OK;
+}
+
+static int write_memory(lsi_output *o, const void *data, size_t len)
+{
+    if (len > SIZE_MAX - o->size)
+        return lsi_error(LSIGN_E_LIMIT, "output larger than memory can address");
+    if (o->size + len > o->mem_cap) {
+        size_t cap = o->mem_cap ? o->mem_cap : 65536;
+        unsigned char *grown;
+        while (cap < o->size + len)
+            cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+        grown = realloc(o->mem, cap);
+        if (grown == NULL)
+            return lsi_error_nomem();
+        o->mem = grown;
+        o->mem_cap = cap;
+    }
+    memcpy(o->mem + o->size, data, len);
+    return LSIGN_OK;
+}
+
+int lsi_output_write(lsi_output *o, const void *data, size_t len)
+{
+    int rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_fd(o->fd, data, len);
+
+    if (rc == LSIGN_OK)
+        o->size += len;
+    return rc;
+}
+
+uint64_t lsi_output_size(const lsi_output *o)
+{
+    return o->size;
+}
+
+int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    if (offset > o->size || len > o->size - offset)
+        return lsi_error(LSIGN_E_INVALID_ARG, "patch beyond the %llu bytes written",
+                         (unsigned long long)o->size);
+    if (o->kind == OUT_MEMORY) {
+        memcpy(o->mem + offset, data, len);
+        return LSIGN_OK;
+    }
+    if (o->base < 0)
+        return lsi_error(LSIGN_E_UNSUPPORTED, "the output cannot seek (a pipe?): write to a file");
+    while (len > 0) {
+        ssize_t n = pwrite(o->fd, p, len, o->base + (off_t)offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return lsi_error(LSIGN_E_IO, "write failed: %s", n < 0 ? strerror(errno) : "no space");
+        p += n;
+        len -= (size_t)n;
+        offset += (uint64_t)n;
+    }
+    return LSIGN_OK;
+}
+
+int lsi_output_commit(lsi_output *o)
+{
+    if (o->kind == OUT_MEMORY)
+        return LSIGN_OK;
+    /* Pipes and terminals cannot fsync (EINVAL); that is not a failure to report. */
+    if (fsync(o->fd) != 0 && errno != EINVAL && errno != EROFS)
+        return lsi_error(LSIGN_E_IO, "cannot flush the output to disk: %s", strerror(errno));
+    if (o->kind == OUT_PATH) {
+        if (close(o->fd) != 0) {
+            o->fd = -1;
+            return lsi_error(LSIGN_E_IO, "cannot write '%s': %s", o->target, strerror(errno));
+        }
+        o->fd = -1;
+        if (rename(o->temp, o->target) != 0)
+            return lsi_error(LSIGN_E_IO, "cannot create '%s': %s", o->target, strerror(errno));
+    }
+    o->committed = 1;
+    return LSIGN_OK;
+}
+
+unsigned char *lsi_output_take_memory(lsi_output *o, size_t *len)
+{
+    unsigned char *mem = o->mem;
+
+    *len = (size_t)o->size;
+    o->mem = NULL;
+    o->mem_cap = 0;
+    o->size = 0;
+    return mem;
+}
+
+void lsi_output_free(lsi_output *o)
+{
+    if (o == NULL)
+        return;
+    if (o->kind == OUT_PATH) {
+        if (o->fd >= 0)
+            close(o->fd);
+        if (!o->committed && o->temp != NULL)
+            unlink(o->temp);
+    }
+    free(o->target);
+    free(o->temp);
+    free(o->mem);
+    free(o);
+}

@@ -1,0 +1,55 @@
+/*
+ * Reading and writing documents.
+ *
+ * Inputs are memory-mapped read-only (a 1 GB PDF costs address space, not
+ * RAM) or wrap a caller's buffer without copying. Outputs go to a path (a
+ * temporary file in the same folder, fsync'd and renamed over the target only
+ * on commit, so a failure never leaves a half-written file and never touches
+ * the input), to a file descriptor, or to memory. Written bytes can be
+ * patched in place (the signature's /ByteRange and /Contents are filled in
+ * after the rest is written).
+ */
+#ifndef LSI_CORE_IO_H
+#define LSI_CORE_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct lsi_input {
+    const unsigned char *data;
+    size_t len;
+    void *mapping; /* non-NULL when mmap'd: unmapped by lsi_input_close() */
+} lsi_input;
+
+/* Maps a regular file read-only. LSIGN_E_IO names the path and the reason. */
+int lsi_input_open_file(const char *path, lsi_input *in);
+/* Wraps a buffer the caller keeps alive; nothing is copied. */
+void lsi_input_from_memory(const void *data, size_t len, lsi_input *in);
+void lsi_input_close(lsi_input *in);
+
+typedef struct lsi_output lsi_output;
+
+int lsi_output_to_path(const char *path, lsi_output **out);
+/* Writes at the descriptor's current position; patching needs a seekable descriptor. */
+int lsi_output_to_fd(int fd, lsi_output **out);
+int lsi_output_to_memory(lsi_output **out);
+
+int lsi_output_write(lsi_output *out, const void *data, size_t len);
+/* Bytes written so far. */
+uint64_t lsi_output_size(const lsi_output *out);
+/* Overwrites `len` bytes at `offset` (relative to the first byte written). */
+int lsi_output_patch(lsi_output *out, uint64_t offset, const void *data, size_t len);
+
+/*
+ * Finishes: a path output is fsync'd and renamed over its target; an fd
+ * output is fsync'd (where the descriptor supports it).
+ */
+int lsi_output_commit(lsi_output *out);
+
+/* A memory output's bytes; ownership passes to the caller (free()). */
+unsigned char *lsi_output_take_memory(lsi_output *out, size_t *len);
+
+/* Releases; an uncommitted path output's temporary file is removed. */
+void lsi_output_free(lsi_output *out);
+
+#endif

@@ -1,0 +1,183 @@
+/* Inputs (mmap, memory) and outputs (atomic path, fd, memory, patching). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/io.h"
+#include "libsign/libsign.h"
+#include "support/testenv.h"
+
+static char dir[] = "/tmp/lsign-io-XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) == NULL;
+}
+
+static int teardown(void **state)
+{
+    char cmd[256];
+
+    (void)state;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+static const char *in_dir(const char *name)
+{
+    static char path[512];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+/* Number of entries in the test folder: a failed output must leave no temporary file. */
+static int files_in_dir(void)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static void test_input_file_and_errors(void **state)
+{
+    lsi_input in;
+
+    (void)state;
+    test_write_file(in_dir("a.pdf"), "%PDF-1.7\n", 9);
+    assert_int_equal(lsi_input_open_file(in_dir("a.pdf"), &in), LSIGN_OK);
+    assert_int_equal(in.len, 9);
+    assert_memory_equal(in.data, "%PDF-1.7\n", 9);
+    lsi_input_close(&in);
+    assert_null(in.data);
+
+    assert_int_equal(lsi_input_open_file(in_dir("missing.pdf"), &in), LSIGN_E_IO);
+    assert_non_null(strstr(lsign_last_error(), "missing.pdf"));
+    assert_int_equal(lsi_input_open_file(dir, &in), LSIGN_E_IO);
+    assert_non_null(strstr(lsign_last_error(), "not a regular file"));
+    test_write_file(in_dir("empty.pdf"), "", 0);
+    assert_int_equal(lsi_input_open_file(in_dir("empty.pdf"), &in), LSIGN_E_PARSE);
+}
+
+static void read_back(const char *path, char *buf, size_t size, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+
+    assert_non_null(f);
+    *len = fread(buf, 1, size, f);
+    fclose(f);
+}
+
+static void test_path_output_is_atomic(void **state)
+{
+    lsi_output *out;
+    char buf[64];
+    size_t len;
+    struct stat st;
+
+    (void)state;
+    test_write_file(in_dir("out.pdf"), "old contents", 12);
+    assert_int_equal(lsi_output_to_path(in_dir("out.pdf"), &out), LSIGN_OK);
+    assert_int_equal(lsi_output_write(out, "new [.......] end", 17), LSIGN_OK);
+    assert_int_equal(lsi_output_patch(out, 5, "patched", 7), LSIGN_OK);
+    /* Until commit, the target keeps its old contents. */
+    read_back(in_dir("out.pdf"), buf, sizeof buf, &len);
+    assert_int_equal(len, 12);
+    assert_int_equal(lsi_output_size(out), 17);
+    assert_int_equal(lsi_output_commit(out), LSIGN_OK);
+    lsi_output_free(out);
+    read_back(in_dir("out.pdf"), buf, sizeof buf, &len);
+    assert_int_equal(len, 17);
+    assert_memory_equal(buf, "new [patched] end", 17);
+    assert_int_equal(stat(in_dir("out.pdf"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~(mode_t)022); /* ctest's umask is 022 */
+}
+
+static void test_path_output_abandoned_leaves_nothing(void **state)
+{
+    lsi_output *out;
+    int before;
+
+    (void)state;
+    before = files_in_dir();
+    assert_int_equal(lsi_output_to_path(in_dir("never.pdf"), &out), LSIGN_OK);
+    assert_int_equal(lsi_output_write(out, "half", 4), LSIGN_OK);
+    assert_int_equal(files_in_dir(), before + 1); /* the temporary file */
+    lsi_output_free(out);                         /* e.g. signing failed */
+    assert_int_equal(files_in_dir(), before);
+    assert_int_equal(access(in_dir("never.pdf"), F_OK), -1);
+
+    assert_int_equal(lsi_output_to_path("/nonexistent-dir/x.pdf", &out), LSIGN_E_IO);
+    assert_non_null(strstr(lsign_last_error(), "/nonexistent-dir/x.pdf"));
+}
+
+static void test_memory_and_fd_outputs(void **state)
+{
+    lsi_output *out;
+    unsigned char *mem;
+    size_t len;
+    char buf[64];
+    int fd, pipefd[2];
+
+    (void)state;
+    assert_int_equal(lsi_output_to_memory(&out), LSIGN_OK);
+    for (int i = 0; i < 10000; i++)
+        assert_int_equal(lsi_output_write(out, "0123456789", 10), LSIGN_OK);
+    assert_int_equal(lsi_output_patch(out, 99990, "abcdefghij", 10), LSIGN_OK);
+    assert_int_equal(lsi_output_patch(out, 99995, "abcdefghij", 10), LSIGN_E_INVALID_ARG);
+    assert_int_equal(lsi_output_commit(out), LSIGN_OK);
+    mem = lsi_output_take_memory(out, &len);
+    lsi_output_free(out);
+    assert_int_equal(len, 100000);
+    assert_memory_equal(mem + 99990, "abcdefghij", 10);
+    free(mem);
+
+    /* An fd output starts where the descriptor stands. */
+    fd = open(in_dir("fd.pdf"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    assert_int_equal(write(fd, "HEAD", 4), 4);
+    assert_int_equal(lsi_output_to_fd(fd, &out), LSIGN_OK);
+    assert_int_equal(lsi_output_write(out, "body", 4), LSIGN_OK);
+    assert_int_equal(lsi_output_patch(out, 0, "BO", 2), LSIGN_OK);
+    assert_int_equal(lsi_output_commit(out), LSIGN_OK);
+    lsi_output_free(out);
+    close(fd);
+    read_back(in_dir("fd.pdf"), buf, sizeof buf, &len);
+    assert_int_equal(len, 8);
+    assert_memory_equal(buf, "HEADBOdy", 8);
+
+    /* A pipe cannot be patched: a clear error, not corruption. */
+    assert_int_equal(pipe(pipefd), 0);
+    assert_int_equal(lsi_output_to_fd(pipefd[1], &out), LSIGN_OK);
+    assert_int_equal(lsi_output_write(out, "x", 1), LSIGN_OK);
+    assert_int_equal(lsi_output_patch(out, 0, "y", 1), LSIGN_E_UNSUPPORTED);
+    assert_int_equal(lsi_output_commit(out), LSIGN_OK);
+    lsi_output_free(out);
+    close(pipefd[0]);
+    close(pipefd[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_input_file_and_errors),
+        cmocka_unit_test(test_path_output_is_atomic),
+        cmocka_unit_test(test_path_output_abandoned_leaves_nothing),
+        cmocka_unit_test(test_memory_and_fd_outputs),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
