@@ -85,7 +85,8 @@ LSIGN_EXTERN int lsign_signer_options_init(lsign_signer_options *opts, unsigned 
 
 /**
  * Open a signer from `key`: a "pkcs11:" URI, a PKCS#12 file or a private key
- * file. `ctx` may be NULL; `opts` may be NULL for the defaults.
+ * file. `ctx` may be NULL; if given, it must outlive the signer and receives its log
+ * messages (a token recovery is logged as a WARNING). `opts` may be NULL for the defaults.
  * @return LSIGN_OK; LSIGN_E_INVALID_ARG, LSIGN_E_PARSE (bad URI or file),
  *   LSIGN_E_IO, LSIGN_E_TOKEN (module or token missing), LSIGN_E_PIN (wrong,
  *   missing or locked PIN: the message says which and gives the token's

@@ -12,6 +12,7 @@
 
 #include <openssl/err.h>
 
+#include "core/ctx.h"
 #include "core/error.h"
 #include "keys/p11token.h"
 #include "keys/sigformat.h"
@@ -20,6 +21,7 @@
 #define DEFAULT_PARALLEL_HSM 4
 
 typedef struct p11key {
+    const lsign_ctx *ctx; /* borrowed, for logging; may be NULL */
     lsi_p11_module *mod;
     lsi_p11uri *uri;
     lsi_pin_source *pins;
@@ -121,7 +123,8 @@ static int check_uri(const lsi_p11uri *uri)
 
 static const lsi_key_backend_ops p11_ops;
 
-int lsi_p11key_open(const char *text, const lsign_signer_options *opts, lsi_key_opened *out)
+int lsi_p11key_open(const char *text, const lsign_signer_options *opts, const lsign_ctx *ctx,
+                    lsi_key_opened *out)
 {
     p11key *k = calloc(1, sizeof *k);
     int rc;
@@ -130,6 +133,7 @@ int lsi_p11key_open(const char *text, const lsign_signer_options *opts, lsi_key_
         return lsi_error_nomem();
     pthread_mutex_init(&k->lock, NULL);
     pthread_cond_init(&k->idle, NULL);
+    k->ctx = ctx;
     k->max_parallel = opts->max_parallel != 0 ? opts->max_parallel : DEFAULT_PARALLEL_HSM;
     rc = lsi_p11uri_parse(text, &k->uri);
     if (rc == LSIGN_OK)
@@ -316,10 +320,16 @@ static int sign_with_retry(p11key *k, const sign_request *req, unsigned char *ou
     CK_RV rv = sign_once(k, req, out, out_len, &generation, &rc);
 
     if (rv != CKR_OK && rc == LSIGN_OK && recoverable(rv)) {
+        lsi_log(k->ctx, LSIGN_LOG_WARNING,
+                "token '%s' failed (%s): finding it again, logging in and retrying once",
+                k->token_label, lsi_ckr_name(rv));
         rc = recover(k, generation);
-        if (rc != LSIGN_OK)
-            return lsi_error_wrap("token '%s' failed (%s) and could not be recovered",
-                                  k->token_label, lsi_ckr_name(rv));
+        if (rc != LSIGN_OK) {
+            rc = lsi_error_wrap("token '%s' failed (%s) and could not be recovered", k->token_label,
+                                lsi_ckr_name(rv));
+            lsi_log(k->ctx, LSIGN_LOG_ERROR, "%s", lsign_last_error());
+            return rc;
+        }
         *out_len = capacity;
         rv = sign_once(k, req, out, out_len, &generation, &rc);
     }

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "core/certfile.h"
+#include "core/ctx.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "keys/certchain.h"
@@ -43,13 +44,14 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-static int open_key(const char *key, const lsign_signer_options *opts, lsi_key_opened *out)
+static int open_key(const char *key, const lsign_signer_options *opts, const lsign_ctx *ctx,
+                    lsi_key_opened *out)
 {
     lsi_pin_source *pins = NULL;
     int rc;
 
     if (strncasecmp(key, "pkcs11:", 7) == 0)
-        return lsi_p11key_open(key, opts, out);
+        return lsi_p11key_open(key, opts, ctx, out);
     rc = lsi_pin_source_new(&pins, opts->pin_source, opts->pin_callback, opts->pin_userdata, NULL,
                             NULL, 0);
     if (rc != LSIGN_OK)
@@ -187,7 +189,6 @@ int lsign_signer_open(lsign_signer **out, lsign_ctx *ctx, const char *key,
     lsign_signer *s;
     int rc;
 
-    (void)ctx;
     if (out == NULL || key == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_signer_open: out or key is NULL");
     *out = NULL;
@@ -199,9 +200,11 @@ int lsign_signer_open(lsign_signer **out, lsign_ctx *ctx, const char *key,
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return lsi_error_nomem();
-    rc = open_key(key, opts, &s->key);
+    rc = open_key(key, opts, ctx, &s->key);
     if (rc == LSIGN_OK)
         rc = finish_open(s, opts);
+    if (rc == LSIGN_OK)
+        lsi_log(ctx, LSIGN_LOG_INFO, "signer: %s key of '%s'", s->key.ops->kind, s->subject);
     if (rc != LSIGN_OK) {
         lsign_signer_free(s);
         return rc;

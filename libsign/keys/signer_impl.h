@@ -7,6 +7,7 @@
 
 #include "libsign/signer.h"
 #include "keys/pin.h"
+#include "libsign/context.h"
 
 /* What a key backend (software key, PKCS#11 key) offers. */
 typedef struct lsi_key_backend_ops {
@@ -30,7 +31,9 @@ typedef struct lsi_key_opened {
 
 int lsi_softkey_open_pkcs12(const char *path, const lsi_pin_source *pins, lsi_key_opened *out);
 int lsi_softkey_open_pem(const char *path, const lsi_pin_source *pins, lsi_key_opened *out);
-int lsi_p11key_open(const char *uri, const lsign_signer_options *opts, lsi_key_opened *out);
+/* `ctx` (may be NULL) receives log messages about the token, e.g. recoveries. */
+int lsi_p11key_open(const char *uri, const lsign_signer_options *opts, const lsign_ctx *ctx,
+                    lsi_key_opened *out);
 
 /* The certificate that signs (internal users: cms/, xml/). */
 X509 *lsi_signer_cert(const lsign_signer *signer);

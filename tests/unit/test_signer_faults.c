@@ -145,9 +145,20 @@ static void test_wrong_pin_direct(void **state)
     cleanup();
 }
 
+static void count_warnings(int level, const char *message, void *userdata)
+{
+    int *warnings = userdata;
+
+    if (level == LSIGN_LOG_WARNING && strstr(message, "token 'libsign-test' failed") != NULL)
+        (*warnings)++;
+}
+
 static void test_token_removed_then_restored(void **state)
 {
-    lsign_signer *s;
+    lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
+    lsign_ctx *ctx = NULL;
+    int warnings = 0;
+    lsign_signer *s = NULL;
     unsigned char sig[512];
     size_t len;
     char cmd[8400];
@@ -156,7 +167,13 @@ static void test_token_removed_then_restored(void **state)
     (void)state;
     private_token();
     setenv("LSIGN_TEST_TOKEN_PIN", "1234", 1);
-    s = open_key("pkcs11:token=libsign-test;id=%01", "env:LSIGN_TEST_TOKEN_PIN", NULL, NULL);
+    /* Operators see recoveries through the context's log. */
+    assert_int_equal(lsign_ctx_new(&ctx, NULL), LSIGN_OK);
+    assert_int_equal(lsign_ctx_set_log(ctx, LSIGN_LOG_WARNING, count_warnings, &warnings),
+                     LSIGN_OK);
+    o.module = getenv("LIBSIGN_TEST_SOFTHSM_MODULE");
+    o.pin_source = "env:LSIGN_TEST_TOKEN_PIN";
+    assert_int_equal(lsign_signer_open(&s, ctx, "pkcs11:token=libsign-test;id=%01", &o), LSIGN_OK);
     len = sizeof sig;
     assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len),
                      LSIGN_OK);
@@ -180,7 +197,9 @@ static void test_token_removed_then_restored(void **state)
     if (lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, doc, sizeof doc, sig, &len) != LSIGN_OK)
         fail_msg("after restore: %s", lsign_last_error());
     assert_true(sig_verifies(s, LSIGN_SCHEME_RSA_PKCS1, doc, sizeof doc, sig, len));
+    assert_int_equal(warnings, 3); /* two failed recoveries, one that worked */
     lsign_signer_free(s);
+    lsign_ctx_free(ctx);
     cleanup();
 }
 
