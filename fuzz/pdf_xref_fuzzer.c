@@ -17,6 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lsi_xref_scan_objects(data, size, 100000, &sec) == 0)
         lsi_xref_section_free(&sec);
     (void)lsi_pdf_revision_end(data, size, size / 2);
+    {
+        uint64_t startxref;
+        size_t header;
+        int version;
+        (void)lsi_pdf_find_startxref(data, size, 1024, &startxref);
+        (void)lsi_pdf_find_header(data, size, &header, &version);
+    }
     if (size >= 7) {
         w[0] = data[0] % 4;
         w[1] = data[1] % 6;

@@ -250,6 +250,40 @@ size_t lsi_pdf_revision_end(const unsigned char *data, size_t len, size_t from)
     return len;
 }
 
+int lsi_pdf_find_startxref(const unsigned char *data, size_t len, size_t window, uint64_t *offset)
+{
+    static const char kw[] = "startxref";
+    size_t start = len > window ? len - window : 0;
+
+    for (size_t p = len >= sizeof kw - 1 ? len - (sizeof kw - 1) + 1 : 0; p-- > start;) {
+        size_t q, n;
+
+        if (memcmp(data + p, kw, sizeof kw - 1) != 0)
+            continue;
+        q = skip_space(data, len, p + sizeof kw - 1);
+        n = read_number(data, len, q, 19, offset);
+        if (n == 0)
+            return lsi_error(LSIGN_E_PARSE, "PDF: \"startxref\" at offset %zu has no number", p);
+        return LSIGN_OK;
+    }
+    return lsi_error(LSIGN_E_PARSE, "PDF: no \"startxref\" in the last %zu bytes", len - start);
+}
+
+int lsi_pdf_find_header(const unsigned char *data, size_t len, size_t *header_offset, int *version)
+{
+    size_t limit = len < 1024 ? len : 1024;
+
+    for (size_t p = 0; p + 8 <= limit; p++) {
+        if (memcmp(data + p, "%PDF-", 5) == 0 && is_digit(data[p + 5]) && data[p + 6] == '.' &&
+            is_digit(data[p + 7])) {
+            *header_offset = p;
+            *version = (data[p + 5] - '0') * 10 + (data[p + 7] - '0');
+            return LSIGN_OK;
+        }
+    }
+    return lsi_error(LSIGN_E_PARSE, "not a PDF: no %%PDF-n.m header in the first %zu bytes", limit);
+}
+
 /* "N G obj" starting at p (p is a line start); fills num/gen. */
 static int object_header_at(const unsigned char *d, size_t len, size_t p, uint64_t *num,
                             uint64_t *gen)

@@ -64,4 +64,18 @@ size_t lsi_pdf_revision_end(const unsigned char *data, size_t len, size_t from);
 int lsi_xref_scan_objects(const unsigned char *data, size_t len, uint64_t max_entries,
                           lsi_xref_section *sec);
 
+/*
+ * The offset after the last "startxref" in the file's final `window` bytes
+ * (1024 is what readers commonly search). LSIGN_E_PARSE when there is none
+ * or its number is missing.
+ */
+int lsi_pdf_find_startxref(const unsigned char *data, size_t len, size_t window, uint64_t *offset);
+
+/*
+ * Finds "%PDF-M.m" in the first 1024 bytes. *header_offset is where it
+ * starts (bytes before it shift every offset in the file, a known quirk),
+ * *version is M*10+m. LSIGN_E_PARSE when it is not a PDF.
+ */
+int lsi_pdf_find_header(const unsigned char *data, size_t len, size_t *header_offset, int *version);
+
 #endif

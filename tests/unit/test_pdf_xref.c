@@ -160,6 +160,34 @@ static void test_scan_objects(void **state)
     assert_int_equal(lsi_xref_scan_objects(S(pdf), 2, &sec), LSIGN_E_LIMIT);
 }
 
+static void test_startxref_and_header(void **state)
+{
+    static const char pdf[] = "junk\n%PDF-1.7\n%\xe2\xe3\n...startxref\n116\n%%EOF\n"
+                              "...incremental...startxref\r\n4321\r\n%%EOF\r\n";
+    uint64_t off = 0;
+    size_t header;
+    int version;
+
+    (void)state;
+    assert_int_equal(lsi_pdf_find_startxref(S(pdf), 1024, &off), LSIGN_OK);
+    assert_int_equal(off, 4321); /* the last one */
+    assert_int_equal(lsi_pdf_find_startxref(S("startxref\n%%EOF"), 1024, &off), LSIGN_E_PARSE);
+    assert_int_equal(lsi_pdf_find_startxref(S("%PDF-1.4 nothing"), 1024, &off), LSIGN_E_PARSE);
+    assert_non_null(strstr(lsign_last_error(), "no \"startxref\""));
+    /* Only the window is searched. */
+    assert_int_equal(lsi_pdf_find_startxref(S(pdf), 10, &off), LSIGN_E_PARSE);
+    assert_int_equal(lsi_pdf_find_startxref(S("startxref 99999999999999999999"), 1024, &off),
+                     LSIGN_E_PARSE);
+
+    assert_int_equal(lsi_pdf_find_header(S(pdf), &header, &version), LSIGN_OK);
+    assert_int_equal(header, 5);
+    assert_int_equal(version, 17);
+    assert_int_equal(lsi_pdf_find_header(S("%PDF-2.0\n"), &header, &version), LSIGN_OK);
+    assert_int_equal(version, 20);
+    assert_int_equal(lsi_pdf_find_header(S("%!PS-Adobe-3.0"), &header, &version), LSIGN_E_PARSE);
+    assert_int_equal(lsi_pdf_find_header(S("%PDF-"), &header, &version), LSIGN_E_PARSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_stream_rows_defaults_and_errors),
         cmocka_unit_test(test_revision_end),
         cmocka_unit_test(test_scan_objects),
+        cmocka_unit_test(test_startxref_and_header),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
