@@ -31,6 +31,7 @@ struct lsi_pdf_doc {
     lsi_arena *arena;
     lsi_pdf_parser parser;
     size_t header_offset;
+    size_t offset_base; /* header_offset when the file's offsets count from %PDF, else 0 */
     int version;
     lsi_pdf_revision *revs;
     size_t nrevs;
@@ -184,6 +185,7 @@ static int read_section(lsi_pdf_doc *doc, uint64_t offset, section *s)
 
     memset(s, 0, sizeof *s);
     if (locate(doc, offset, "xref", -1, &at)) {
+        doc->offset_base = at != offset ? doc->header_offset : doc->offset_base;
         s->rev.xref_offset = at;
         s->rev.end = lsi_pdf_revision_end(doc->data, doc->len, at);
         return read_table(doc, at, s);
@@ -193,6 +195,7 @@ static int read_section(lsi_pdf_doc *doc, uint64_t offset, section *s)
                          "PDF: cross-reference offset %llu is beyond the end of "
                          "the file",
                          (unsigned long long)offset);
+    doc->offset_base = at != offset ? doc->header_offset : doc->offset_base;
     s->rev.xref_offset = at;
     s->rev.xref_stream = 1;
     s->rev.end = lsi_pdf_revision_end(doc->data, doc->len, at);
@@ -485,6 +488,11 @@ const lsi_pdf_obj *lsi_pdf_doc_trailer(const lsi_pdf_doc *doc)
 int lsi_pdf_doc_version(const lsi_pdf_doc *doc)
 {
     return doc->version;
+}
+
+size_t lsi_pdf_doc_offset_base(const lsi_pdf_doc *doc)
+{
+    return doc->offset_base;
 }
 
 int lsi_pdf_doc_repaired(const lsi_pdf_doc *doc)

@@ -42,6 +42,11 @@ const lsi_pdf_revision *lsi_pdf_doc_revision(const lsi_pdf_doc *doc, size_t inde
 
 const lsi_pdf_obj *lsi_pdf_doc_trailer(const lsi_pdf_doc *doc);
 int lsi_pdf_doc_version(const lsi_pdf_doc *doc); /* header version, e.g. 17 */
+/*
+ * What the file's offsets count from: 0, or the position of %PDF when junk
+ * precedes it and the file counts from there (writers must do the same).
+ */
+size_t lsi_pdf_doc_offset_base(const lsi_pdf_doc *doc);
 /* 1 when the cross-reference was rebuilt by scanning (a damaged file). */
 int lsi_pdf_doc_repaired(const lsi_pdf_doc *doc);
 /* Tolerated problems seen so far (repairs, duplicate keys, wrong lengths...). */
