@@ -32,9 +32,10 @@ static int put(lsi_output *out, const char *text)
     return lsi_output_write(out, text, strlen(text));
 }
 
-int lsi_pdf_writer_begin(lsi_pdf_doc *doc, const unsigned char *data, size_t len, lsi_output *out,
-                         lsi_pdf_writer **w)
+int lsi_pdf_writer_begin(lsi_pdf_doc *doc, const lsi_input *in, lsi_output *out, lsi_pdf_writer **w)
 {
+    const unsigned char *data = in->data;
+    size_t len = in->len;
     lsi_pdf_writer *wr = calloc(1, sizeof *wr);
     int64_t size = 0;
     int rc;
@@ -53,7 +54,7 @@ int lsi_pdf_writer_begin(lsi_pdf_doc *doc, const unsigned char *data, size_t len
         wr->next_num = 1;
     rc = lsi_pdf_find_startxref(data, len, 1024, &wr->prev);
     if (rc == LSIGN_OK)
-        rc = lsi_output_write(out, data, len);
+        rc = lsi_output_copy_input(out, in, 0, len);
     /* New objects must start on a line of their own. */
     if (rc == LSIGN_OK && len > 0 && data[len - 1] != '\n' && data[len - 1] != '\r')
         rc = put(out, "\n");

@@ -17,8 +17,8 @@
 
 typedef struct lsi_pdf_writer lsi_pdf_writer;
 
-/* Starts the update of `doc` (opened on data[0, len)) by copying those bytes to `out`. */
-int lsi_pdf_writer_begin(lsi_pdf_doc *doc, const unsigned char *data, size_t len, lsi_output *out,
+/* Starts the update of `doc` (opened on in->data) by copying those bytes to `out`. */
+int lsi_pdf_writer_begin(lsi_pdf_doc *doc, const lsi_input *in, lsi_output *out,
                          lsi_pdf_writer **w);
 
 /* A fresh object number for a new object. */

@@ -46,7 +46,7 @@ static int noop(lsi_pdf_doc *doc, const lsi_input *in, const char *path)
         return fail("finding the catalog");
     if (lsi_output_to_path(path, &out) != LSIGN_OK)
         return fail("output");
-    rc = lsi_pdf_writer_begin(doc, in->data, in->len, out, &w);
+    rc = lsi_pdf_writer_begin(doc, in, out, &w);
     if (rc == LSIGN_OK)
         rc = lsi_pdf_writer_put(w, num, root);
     if (rc == LSIGN_OK)
