@@ -480,6 +480,11 @@ const lsi_pdf_revision *lsi_pdf_doc_revision(const lsi_pdf_doc *doc, size_t inde
     return index < doc->nrevs ? &doc->revs[index] : NULL;
 }
 
+const lsign_ctx *lsi_pdf_doc_ctx(const lsi_pdf_doc *doc)
+{
+    return doc->ctx;
+}
+
 const lsi_pdf_obj *lsi_pdf_doc_trailer(const lsi_pdf_doc *doc)
 {
     return doc->trailer;

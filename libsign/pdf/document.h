@@ -41,6 +41,8 @@ size_t lsi_pdf_doc_revision_count(const lsi_pdf_doc *doc);
 const lsi_pdf_revision *lsi_pdf_doc_revision(const lsi_pdf_doc *doc, size_t index);
 
 const lsi_pdf_obj *lsi_pdf_doc_trailer(const lsi_pdf_doc *doc);
+/* The context the document was opened with (its limits); may be NULL. */
+const lsign_ctx *lsi_pdf_doc_ctx(const lsi_pdf_doc *doc);
 int lsi_pdf_doc_version(const lsi_pdf_doc *doc); /* header version, e.g. 17 */
 /*
  * What the file's offsets count from: 0, or the position of %PDF when junk

@@ -5,11 +5,13 @@
  * Exit status 0 on success; errors go to stderr with lsign_last_error().
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/io.h"
 #include "libsign/libsign.h"
 #include "pdf/document.h"
+#include "pdf/pages.h"
 #include "pdf/writer.h"
 
 static int fail(const char *what)
@@ -28,8 +30,20 @@ static int info(lsi_pdf_doc *doc)
             return fail("reading an object");
         readable += obj->type != LSI_PDF_NULL;
     }
-    printf("revisions %zu repaired %d objects %u\n", lsi_pdf_doc_revision_count(doc),
-           lsi_pdf_doc_repaired(doc), readable);
+    lsi_pdf_page *pages;
+    lsi_pdf_field *fields;
+    size_t npages, nfields;
+
+    if (lsi_pdf_doc_pages(doc, &pages, &npages) != LSIGN_OK)
+        return fail("page tree");
+    if (lsi_pdf_doc_fields(doc, &fields, &nfields) != LSIGN_OK) {
+        free(pages);
+        return fail("form fields");
+    }
+    printf("revisions %zu repaired %d objects %u pages %zu fields %zu\n",
+           lsi_pdf_doc_revision_count(doc), lsi_pdf_doc_repaired(doc), readable, npages, nfields);
+    free(pages);
+    lsi_pdf_fields_free(fields, nfields);
     return 0;
 }
 

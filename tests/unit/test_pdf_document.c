@@ -12,6 +12,7 @@
 #include "core/io.h"
 #include "libsign/libsign.h"
 #include "pdf/document.h"
+#include "pdf/pages.h"
 #include "support/testenv.h"
 
 static char buf[65536];
@@ -27,7 +28,7 @@ static const char *const base_objects[] = {
 static size_t add_revision(size_t pos, int first, const char *const *objs, int n,
                            const char *trailer_extra)
 {
-    size_t offsets[16], xref;
+    size_t offsets[32], xref;
 
     for (int i = 0; i < n; i++) {
         offsets[i] = pos;
@@ -285,6 +286,93 @@ static void test_xref_stream_and_object_streams(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void test_page_tree_inheritance(void **state)
+{
+    static const char *const objs[] = {
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R] >> >>",
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /MediaBox [0 0 595 842] /Rotate 90 "
+        "/Resources << /Font << >> >> >>",
+        "<< /Type /Page /Parent 2 0 R /Annots [10 0 R] >>",
+        "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R 6 0 R] /Count 2 /CropBox [10 10 500 800] >>",
+        "<< /Type /Page /Parent 4 0 R /Rotate -90 >>",
+        "<< /Type /Page /Parent 4 0 R /MediaBox [0 0 842 595] >>",
+        "<< /T (h\363 s\241) /FT /Tx /Kids [8 0 R 9 0 R] >>",
+        "<< /T (ten) /V (Nguyen Van A) /Parent 7 0 R >>",
+        "<< /T (chuky) /FT /Sig /Parent 7 0 R /Kids [10 0 R] >>",
+        "<< /Type /Annot /Subtype /Widget /Parent 9 0 R /Rect [0 0 0 0] >>",
+    };
+    size_t len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, objs, 10, "");
+    lsi_pdf_doc *doc = open_ok((unsigned char *)buf, len);
+    lsi_pdf_page *pages;
+    lsi_pdf_field *fields;
+    size_t n;
+    double x;
+
+    (void)state;
+    assert_int_equal(lsi_pdf_doc_pages(doc, &pages, &n), LSIGN_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(pages[0].num, 3);
+    assert_int_equal(pages[0].rotate, 90);
+    assert_non_null(pages[0].resources);
+    assert_null(pages[0].crop_box);
+    assert_int_equal(lsi_pdf_count(pages[0].annots), 1);
+    assert_int_equal(pages[1].num, 5);
+    assert_int_equal(pages[1].rotate, 270); /* -90 normalised */
+    assert_true(lsi_pdf_get_number(lsi_pdf_array_get(pages[1].crop_box, 0), &x) && x == 10);
+    assert_int_equal(pages[2].num, 6);
+    assert_true(lsi_pdf_get_number(lsi_pdf_array_get(pages[2].media_box, 2), &x) && x == 842);
+    assert_int_equal(pages[2].rotate, 90);
+    free(pages);
+
+    assert_int_equal(lsi_pdf_doc_fields(doc, &fields, &n), LSIGN_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(fields[0].name, "h\363 s\241.ten");
+    assert_string_equal(fields[0].type, "Tx");
+    assert_non_null(fields[0].value);
+    assert_string_equal(fields[1].name, "h\363 s\241.chuky");
+    assert_string_equal(fields[1].type, "Sig");
+    assert_int_equal(fields[1].num, 9); /* a field with only a widget kid is terminal */
+    lsi_pdf_fields_free(fields, n);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_page_tree_cycle_and_depth(void **state)
+{
+    static const char *const cyclic[] = {
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+    };
+    static const char *const deep[] = {
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] >>",
+        "<< /Type /Pages /Kids [4 0 R] >>",  "<< /Type /Pages /Kids [5 0 R] >>",
+        "<< /Type /Pages /Kids [6 0 R] >>",  "<< /Type /Pages /Kids [7 0 R] >>",
+        "<< /Type /Page /Parent 6 0 R >>",
+    };
+    lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
+    lsign_ctx *ctx;
+    lsi_pdf_doc *doc;
+    lsi_pdf_page *pages;
+    size_t n, len;
+
+    (void)state;
+    len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, cyclic, 3, "");
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_pages(doc, &pages, &n), LSIGN_E_LIMIT);
+    assert_non_null(strstr(lsign_last_error(), "object 2 is reached twice"));
+    assert_null(pages);
+    lsi_pdf_doc_free(doc);
+
+    o.max_depth = 3;
+    assert_int_equal(lsign_ctx_new(&ctx, &o), LSIGN_OK);
+    len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, deep, 7, "");
+    assert_int_equal(lsi_pdf_doc_open((unsigned char *)buf, len, ctx, &doc), LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_pages(doc, &pages, &n), LSIGN_E_LIMIT);
+    assert_non_null(strstr(lsign_last_error(), "deeper than 3"));
+    lsi_pdf_doc_free(doc);
+    lsign_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +384,8 @@ int main(void)
         cmocka_unit_test(test_junk_before_header),
         cmocka_unit_test(test_object_limit),
         cmocka_unit_test(test_xref_stream_and_object_streams),
+        cmocka_unit_test(test_page_tree_inheritance),
+        cmocka_unit_test(test_page_tree_cycle_and_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
