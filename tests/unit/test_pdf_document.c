@@ -290,8 +290,8 @@ static void test_page_tree_inheritance(void **state)
 {
     static const char *const objs[] = {
         "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R] >> >>",
-        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /MediaBox [0 0 595 842] /Rotate 90 "
-        "/Resources << /Font << >> >> >>",
+        ("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /MediaBox [0 0 595 842] /Rotate 90 "
+         "/Resources << /Font << >> >> >>"),
         "<< /Type /Page /Parent 2 0 R /Annots [10 0 R] >>",
         "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R 6 0 R] /Count 2 /CropBox [10 10 500 800] >>",
         "<< /Type /Page /Parent 4 0 R /Rotate -90 >>",
