@@ -1,3 +1,5 @@
+/* MADV_DONTNEED is outside POSIX.1-2008. */
+#define _DEFAULT_SOURCE
 #include "core/io.h"
 
 #include <errno.h>
@@ -194,6 +196,31 @@ int lsi_output_write(lsi_output *o, const void *data, size_t len)
     if (rc == LSIGN_OK)
         o->size += len;
     return rc;
+}
+
+#define COPY_CHUNK ((size_t)4 << 20)
+
+int lsi_output_copy_input(lsi_output *o, const lsi_input *in, size_t offset, size_t len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+
+    if (offset > in->len || len > in->len - offset)
+        return lsi_error(LSIGN_E_INVALID_ARG, "copy beyond the end of the input");
+    while (len > 0) {
+        size_t n = len < COPY_CHUNK ? len : COPY_CHUNK;
+        int rc = lsi_output_write(o, in->data + offset, n);
+
+        if (rc != LSIGN_OK)
+            return rc;
+        if (in->mapping != NULL && page > 0) {
+            /* Read-only private mapping: dropped pages come back from the file if touched. */
+            size_t start = offset / (size_t)page * (size_t)page;
+            (void)madvise((unsigned char *)in->mapping + start, offset + n - start, MADV_DONTNEED);
+        }
+        offset += n;
+        len -= n;
+    }
+    return LSIGN_OK;
 }
 
 uint64_t lsi_output_size(const lsi_output *o)

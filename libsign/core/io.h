@@ -35,6 +35,13 @@ int lsi_output_to_fd(int fd, lsi_output **out);
 int lsi_output_to_memory(lsi_output **out);
 
 int lsi_output_write(lsi_output *out, const void *data, size_t len);
+/*
+ * Copies in[offset, offset+len) to `out` in chunks, releasing each chunk's
+ * pages of a mapped input afterwards, so copying a 1 GB file does not make
+ * it resident.
+ */
+int lsi_output_copy_input(lsi_output *out, const lsi_input *in, size_t offset, size_t len);
+
 /* Bytes written so far. */
 uint64_t lsi_output_size(const lsi_output *out);
 /* Overwrites `len` bytes at `offset` (relative to the first byte written). */

@@ -82,11 +82,16 @@ static int read_table_entry(const unsigned char *d, size_t len, size_t *pos, uin
     if ((n = read_number(d, len, p, 10, &offset)) == 0)
         return table_error(p, "entry without an offset");
     p = skip_space(d, len, p + n);
-    if ((n = read_number(d, len, p, 5, &gen)) == 0 || gen > 65535)
-        return table_error(p, "entry without a valid generation");
+    if ((n = read_number(d, len, p, 5, &gen)) == 0)
+        return table_error(p, "entry without a generation");
     p = skip_space(d, len, p + n);
     if (p >= len || (d[p] != 'n' && d[p] != 'f'))
         return table_error(p, "entry is neither 'n' nor 'f'");
+    /* mutool writes 65536 on object 0's free entry; only an in-use entry needs a real one. */
+    if (gen > 65535 && d[p] == 'n')
+        return table_error(p, "in-use entry with a generation above 65535");
+    if (gen > 65535)
+        gen = 65535;
     e->num = num;
     e->kind = d[p] == 'n' ? LSI_XREF_OFFSET : LSI_XREF_FREE;
     e->gen = (uint16_t)gen;

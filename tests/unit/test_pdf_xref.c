@@ -70,6 +70,15 @@ static void test_table_errors(void **state)
                      LSIGN_E_LIMIT);
     assert_int_equal(lsi_xref_read_table(S("xrefs 0 0 trailer"), 0, 100, &sec, &trailer),
                      LSIGN_E_PARSE);
+    /* mutool's 65536 on a free entry is tolerated; on an in-use entry it is not. */
+    assert_int_equal(
+        lsi_xref_read_table(S("xref\n0 1\n0000000000 65536 f \ntrailer"), 0, 100, &sec, &trailer),
+        LSIGN_OK);
+    assert_int_equal(sec.entries[0].gen, 65535);
+    lsi_xref_section_free(&sec);
+    assert_int_equal(
+        lsi_xref_read_table(S("xref\n1 1\n0000000009 65536 n \ntrailer"), 0, 100, &sec, &trailer),
+        LSIGN_E_PARSE);
     assert_int_equal(lsi_xref_read_table(S("xref\n0 1\n00000000000000 65535 f \ntrailer"), 0, 100,
                                          &sec, &trailer),
                      LSIGN_E_PARSE); /* a 14-digit offset */

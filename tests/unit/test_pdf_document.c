@@ -1,0 +1,391 @@
+/* The document layer: xref chains, revisions, repairs, object streams, limits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/io.h"
+#include "libsign/libsign.h"
+#include "pdf/document.h"
+#include "pdf/pages.h"
+#include "support/testenv.h"
+
+static char buf[65536];
+
+static const char *const base_objects[] = {
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+    "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+    "<< /Length 45 >>\nstream\nBT /F1 12 Tf 72 712 Td (Gi\xe1y khai sinh) Tj ET\nendstream",
+};
+
+/* Appends objects first..first+n-1 and a classic xref section; returns the new length. */
+static size_t add_revision(size_t pos, int first, const char *const *objs, int n,
+                           const char *trailer_extra)
+{
+    size_t offsets[32], xref;
+
+    for (int i = 0; i < n; i++) {
+        offsets[i] = pos;
+        pos += (size_t)sprintf(buf + pos, "%d 0 obj\n%s\nendobj\n", first + i, objs[i]);
+    }
+    xref = pos;
+    pos += (size_t)sprintf(buf + pos, "xref\n0 1\n0000000000 65535 f \n%d %d\n", first, n);
+    for (int i = 0; i < n; i++)
+        pos += (size_t)sprintf(buf + pos, "%010zu 00000 n \n", offsets[i]);
+    pos += (size_t)sprintf(buf + pos,
+                           "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%zu\n%%%%EOF\n",
+                           first + n, trailer_extra, xref);
+    return pos;
+}
+
+static size_t simple_pdf(void)
+{
+    size_t pos = (size_t)sprintf(buf, "%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n");
+
+    return add_revision(pos, 1, base_objects, 4, "");
+}
+
+static lsi_pdf_doc *open_ok(const unsigned char *data, size_t len)
+{
+    lsi_pdf_doc *doc = NULL;
+
+    if (lsi_pdf_doc_open(data, len, NULL, &doc) != LSIGN_OK)
+        fail_msg("open: %s", lsign_last_error());
+    return doc;
+}
+
+static void check_content(lsi_pdf_doc *doc)
+{
+    const lsi_pdf_obj *page, *contents;
+    unsigned char *data;
+    size_t len;
+
+    assert_int_equal(lsi_pdf_doc_get(doc, 3, &page), LSIGN_OK);
+    assert_true(lsi_pdf_name_is(lsi_pdf_dict_get(page, "Type"), "Page"));
+    assert_int_equal(lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(page, "Contents"), &contents),
+                     LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_stream_data(doc, contents, &data, &len), LSIGN_OK);
+    assert_int_equal(len, 45);
+    assert_memory_equal(data, "BT /F1 12 Tf 72 712 Td (Gi\xe1y khai sinh) Tj ET", 45);
+    free(data);
+}
+
+static void test_classic_file(void **state)
+{
+    size_t len = simple_pdf();
+    lsi_pdf_doc *doc = open_ok((unsigned char *)buf, len);
+    const lsi_pdf_obj *free_obj;
+
+    (void)state;
+    assert_int_equal(lsi_pdf_doc_version(doc), 14);
+    assert_int_equal(lsi_pdf_doc_revision_count(doc), 1);
+    assert_int_equal(lsi_pdf_doc_revision(doc, 0)->end, len);
+    assert_int_equal(lsi_pdf_doc_revision(doc, 0)->xref_stream, 0);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 0);
+    assert_int_equal(lsi_pdf_doc_size(doc), 5);
+    check_content(doc);
+    /* Object 0 and numbers past the table are the null object, not errors. */
+    assert_int_equal(lsi_pdf_doc_get(doc, 0, &free_obj), LSIGN_OK);
+    assert_int_equal(free_obj->type, LSI_PDF_NULL);
+    assert_int_equal(lsi_pdf_doc_get(doc, 999, &free_obj), LSIGN_OK);
+    assert_int_equal(free_obj->type, LSI_PDF_NULL);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_incremental_revisions(void **state)
+{
+    static const char *const update[] = {
+        "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Rotate 90 >>",
+    };
+    size_t first_end = simple_pdf(), len;
+    char extra[64];
+    const lsi_pdf_obj *page;
+    int64_t rotate;
+    lsi_pdf_doc *doc;
+    char *prev = strstr(buf, "startxref\n") + 10;
+
+    (void)state;
+    snprintf(extra, sizeof extra, "/Prev %ld", strtol(prev, NULL, 10));
+    len = add_revision(first_end, 3, update, 1, extra);
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_revision_count(doc), 2);
+    assert_int_equal(lsi_pdf_doc_revision(doc, 0)->end, first_end); /* the signed prefix */
+    assert_int_equal(lsi_pdf_doc_revision(doc, 1)->end, len);
+    assert_int_equal(lsi_pdf_doc_get(doc, 3, &page), LSIGN_OK);
+    assert_true(lsi_pdf_get_int(lsi_pdf_dict_get(page, "Rotate"), &rotate));
+    assert_int_equal(rotate, 90); /* the newest revision wins */
+    check_content(doc);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_indirect_length_and_self_reference(void **state)
+{
+    const char *objs[] = {
+        base_objects[0],
+        base_objects[1],
+        base_objects[2],
+        "<< /Length 5 0 R >>\nstream\nBT /F1 12 Tf 72 712 Td (Gi\xe1y khai sinh) Tj ET\nendstream",
+        "45",
+        "<< /Length 6 0 R >>\nstream\nloops\nendstream",
+    };
+    size_t len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, objs, 6, "");
+    lsi_pdf_doc *doc = open_ok((unsigned char *)buf, len);
+    const lsi_pdf_obj *loop;
+    unsigned char *data;
+    size_t dlen;
+
+    (void)state;
+    check_content(doc);
+    /* /Length 6 0 R inside object 6: detected, the data found by its endstream. */
+    assert_int_equal(lsi_pdf_doc_get(doc, 6, &loop), LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_stream_data(doc, loop, &data, &dlen), LSIGN_OK);
+    assert_int_equal(dlen, 5);
+    free(data);
+    assert_true(lsi_pdf_doc_warnings(doc) > 0);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_damaged_files_are_rebuilt(void **state)
+{
+    size_t len = simple_pdf();
+    char *startxref = strstr(buf, "startxref\n") + 10;
+    lsi_pdf_doc *doc;
+
+    (void)state;
+    /* Wrong startxref offset. */
+    memcpy(startxref, "1", 1);
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 1);
+    check_content(doc);
+    lsi_pdf_doc_free(doc);
+
+    /* Truncated before the cross-reference: no trailer at all, the catalog is found. */
+    len = simple_pdf();
+    doc = open_ok((unsigned char *)buf, (size_t)(strstr(buf, "xref\n") - buf));
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 1);
+    check_content(doc);
+    lsi_pdf_doc_free(doc);
+
+    /* A /Prev that points at its own section. */
+    len = simple_pdf();
+    {
+        char extra[64];
+        long self = strtol(strstr(buf, "startxref\n") + 10, NULL, 10);
+        snprintf(extra, sizeof extra, "/Prev %ld", self);
+        len = add_revision((size_t)sprintf(buf, "%%PDF-1.4\n"), 1, base_objects, 4, extra);
+        /* The section is at the offset the trailer names, so /Prev loops. */
+        doc = open_ok((unsigned char *)buf, len);
+        assert_true(lsi_pdf_doc_revision_count(doc) >= 1);
+        check_content(doc);
+        lsi_pdf_doc_free(doc);
+    }
+}
+
+static void test_not_pdf_and_encrypted(void **state)
+{
+    lsi_pdf_doc *doc = NULL;
+    size_t len;
+
+    (void)state;
+    assert_int_equal(lsi_pdf_doc_open((const unsigned char *)"GIF89a....", 10, NULL, &doc),
+                     LSIGN_E_PARSE);
+    assert_non_null(strstr(lsign_last_error(), "not a PDF"));
+    assert_null(doc);
+    assert_int_equal(lsi_pdf_doc_open((const unsigned char *)"%PDF-1.4\nnothing\n", 17, NULL, &doc),
+                     LSIGN_E_PARSE);
+    len = add_revision((size_t)sprintf(buf, "%%PDF-1.6\n"), 1, base_objects, 4,
+                       "/Encrypt << /Filter /Standard /V 4 >>");
+    assert_int_equal(lsi_pdf_doc_open((unsigned char *)buf, len, NULL, &doc), LSIGN_E_UNSUPPORTED);
+    assert_non_null(strstr(lsign_last_error(), "encrypted"));
+}
+
+static void test_junk_before_header(void **state)
+{
+    size_t len;
+    lsi_pdf_doc *doc;
+
+    (void)state;
+    /* Offsets written relative to %PDF, then 7 bytes of junk put in front. */
+    len = simple_pdf();
+    memmove(buf + 7, buf, len);
+    memcpy(buf, "JUNK!!\n", 7);
+    doc = open_ok((unsigned char *)buf, len + 7);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 0);
+    check_content(doc);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_object_limit(void **state)
+{
+    lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
+    lsign_ctx *ctx;
+    lsi_pdf_doc *doc = NULL;
+    size_t len = simple_pdf();
+
+    (void)state;
+    o.max_objects = 3;
+    assert_int_equal(lsign_ctx_new(&ctx, &o), LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_open((unsigned char *)buf, len, ctx, &doc), LSIGN_E_LIMIT);
+    lsign_ctx_free(ctx);
+}
+
+/* qpdf rewrites the file with a cross-reference stream and object streams. */
+static void test_xref_stream_and_object_streams(void **state)
+{
+    char dir[] = "/tmp/lsign-doc-XXXXXX", in[128], out[128], cmd[512];
+    size_t len = simple_pdf();
+    lsi_input input;
+    lsi_pdf_doc *doc;
+    const lsi_pdf_obj *catalog, *pages, *page, *contents;
+    unsigned char *data;
+    size_t dlen;
+    int compressed = 0;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(in, sizeof in, "%s/in.pdf", dir);
+    snprintf(out, sizeof out, "%s/out.pdf", dir);
+    test_write_file(in, buf, len);
+    snprintf(cmd, sizeof cmd, "qpdf --object-streams=generate --compress-streams=y '%s' '%s'", in,
+             out);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lsi_input_open_file(out, &input), LSIGN_OK);
+    doc = open_ok(input.data, input.len);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 0);
+    assert_int_equal(lsi_pdf_doc_revision(doc, 0)->xref_stream, 1);
+    /* qpdf renumbers: count compressed objects and read every object. */
+    for (uint32_t num = 1; num < lsi_pdf_doc_size(doc); num++) {
+        const lsi_pdf_obj *obj;
+        compressed += lsi_pdf_doc_entry(doc, num).kind == LSI_XREF_COMPRESSED;
+        if (lsi_pdf_doc_get(doc, num, &obj) != LSIGN_OK)
+            fail_msg("object %u: %s", num, lsign_last_error());
+    }
+    assert_true(compressed >= 2);
+    assert_int_equal(
+        lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "Root"), &catalog),
+        LSIGN_OK);
+    assert_true(lsi_pdf_name_is(lsi_pdf_dict_get(catalog, "Type"), "Catalog"));
+    assert_int_equal(lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(catalog, "Pages"), &pages), LSIGN_OK);
+    assert_int_equal(
+        lsi_pdf_doc_deref(doc, lsi_pdf_array_get(lsi_pdf_dict_get(pages, "Kids"), 0), &page),
+        LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(page, "Contents"), &contents),
+                     LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_stream_data(doc, contents, &data, &dlen), LSIGN_OK);
+    assert_int_equal(dlen, 45); /* qpdf compressed it: FlateDecode undone */
+    free(data);
+    lsi_pdf_doc_free(doc);
+    lsi_input_close(&input);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_page_tree_inheritance(void **state)
+{
+    static const char *const objs[] = {
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R] >> >>",
+        ("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /MediaBox [0 0 595 842] /Rotate 90 "
+         "/Resources << /Font << >> >> >>"),
+        "<< /Type /Page /Parent 2 0 R /Annots [10 0 R] >>",
+        "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R 6 0 R] /Count 2 /CropBox [10 10 500 800] >>",
+        "<< /Type /Page /Parent 4 0 R /Rotate -90 >>",
+        "<< /Type /Page /Parent 4 0 R /MediaBox [0 0 842 595] >>",
+        "<< /T (h\363 s\241) /FT /Tx /Kids [8 0 R 9 0 R] >>",
+        "<< /T (ten) /V (Nguyen Van A) /Parent 7 0 R >>",
+        "<< /T (chuky) /FT /Sig /Parent 7 0 R /Kids [10 0 R] >>",
+        "<< /Type /Annot /Subtype /Widget /Parent 9 0 R /Rect [0 0 0 0] >>",
+    };
+    size_t len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, objs, 10, "");
+    lsi_pdf_doc *doc = open_ok((unsigned char *)buf, len);
+    lsi_pdf_page *pages;
+    lsi_pdf_field *fields;
+    size_t n;
+    double x;
+
+    (void)state;
+    assert_int_equal(lsi_pdf_doc_pages(doc, &pages, &n), LSIGN_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(pages[0].num, 3);
+    assert_int_equal(pages[0].rotate, 90);
+    assert_non_null(pages[0].resources);
+    assert_null(pages[0].crop_box);
+    assert_int_equal(lsi_pdf_count(pages[0].annots), 1);
+    assert_int_equal(pages[1].num, 5);
+    assert_int_equal(pages[1].rotate, 270); /* -90 normalised */
+    assert_true(lsi_pdf_get_number(lsi_pdf_array_get(pages[1].crop_box, 0), &x) && x == 10);
+    assert_int_equal(pages[2].num, 6);
+    assert_true(lsi_pdf_get_number(lsi_pdf_array_get(pages[2].media_box, 2), &x) && x == 842);
+    assert_int_equal(pages[2].rotate, 90);
+    free(pages);
+
+    assert_int_equal(lsi_pdf_doc_fields(doc, &fields, &n), LSIGN_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(fields[0].name, "h\363 s\241.ten");
+    assert_string_equal(fields[0].type, "Tx");
+    assert_non_null(fields[0].value);
+    assert_string_equal(fields[1].name, "h\363 s\241.chuky");
+    assert_string_equal(fields[1].type, "Sig");
+    assert_int_equal(fields[1].num, 9); /* a field with only a widget kid is terminal */
+    lsi_pdf_fields_free(fields, n);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_page_tree_cycle_and_depth(void **state)
+{
+    static const char *const cyclic[] = {
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+    };
+    static const char *const deep[] = {
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] >>",
+        "<< /Type /Pages /Kids [4 0 R] >>",  "<< /Type /Pages /Kids [5 0 R] >>",
+        "<< /Type /Pages /Kids [6 0 R] >>",  "<< /Type /Pages /Kids [7 0 R] >>",
+        "<< /Type /Page /Parent 6 0 R >>",
+    };
+    lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
+    lsign_ctx *ctx;
+    lsi_pdf_doc *doc;
+    lsi_pdf_page *pages;
+    size_t n, len;
+
+    (void)state;
+    len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, cyclic, 3, "");
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_pages(doc, &pages, &n), LSIGN_E_LIMIT);
+    assert_non_null(strstr(lsign_last_error(), "object 2 is reached twice"));
+    assert_null(pages);
+    lsi_pdf_doc_free(doc);
+
+    o.max_depth = 3;
+    assert_int_equal(lsign_ctx_new(&ctx, &o), LSIGN_OK);
+    len = add_revision((size_t)sprintf(buf, "%%PDF-1.7\n"), 1, deep, 7, "");
+    assert_int_equal(lsi_pdf_doc_open((unsigned char *)buf, len, ctx, &doc), LSIGN_OK);
+    assert_int_equal(lsi_pdf_doc_pages(doc, &pages, &n), LSIGN_E_LIMIT);
+    assert_non_null(strstr(lsign_last_error(), "deeper than 3"));
+    lsi_pdf_doc_free(doc);
+    lsign_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_classic_file),
+        cmocka_unit_test(test_incremental_revisions),
+        cmocka_unit_test(test_indirect_length_and_self_reference),
+        cmocka_unit_test(test_damaged_files_are_rebuilt),
+        cmocka_unit_test(test_not_pdf_and_encrypted),
+        cmocka_unit_test(test_junk_before_header),
+        cmocka_unit_test(test_object_limit),
+        cmocka_unit_test(test_xref_stream_and_object_streams),
+        cmocka_unit_test(test_page_tree_inheritance),
+        cmocka_unit_test(test_page_tree_cycle_and_depth),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
