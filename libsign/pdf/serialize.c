@@ -127,6 +127,29 @@ static int serialize(const lsi_pdf_obj *obj, lsi_output *out, unsigned int depth
     }
 }
 
+int lsi_pdf_serialize_stream_head(const lsi_pdf_obj *dict, uint64_t length, lsi_output *out,
+                                  unsigned int max_depth)
+{
+    char tail[64];
+    int rc = LSIGN_OK;
+
+    if (dict == NULL || dict->type != LSI_PDF_DICT)
+        return lsi_error(LSIGN_E_INVALID_ARG, "PDF writer: a stream needs a dictionary");
+    rc = put(out, "<<");
+    for (size_t i = 0; i < dict->u.dict.count && rc == LSIGN_OK; i++) {
+        const lsi_pdf_name *key = &dict->u.dict.keys[i];
+        if (key->len == 6 && memcmp(key->bytes, "Length", 6) == 0)
+            continue;
+        rc = put_name(out, key->bytes, key->len);
+        if (rc == LSIGN_OK)
+            rc = put(out, " ");
+        if (rc == LSIGN_OK)
+            rc = serialize(dict->u.dict.values[i], out, max_depth);
+    }
+    snprintf(tail, sizeof tail, "/Length %llu>>\nstream\n", (unsigned long long)length);
+    return rc == LSIGN_OK ? put(out, tail) : rc;
+}
+
 int lsi_pdf_serialize(const lsi_pdf_obj *obj, lsi_output *out, unsigned int max_depth)
 {
     return serialize(obj, out, max_depth + 1);

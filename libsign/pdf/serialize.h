@@ -14,4 +14,11 @@
  */
 int lsi_pdf_serialize(const lsi_pdf_obj *obj, lsi_output *out, unsigned int max_depth);
 
+/*
+ * Writes a stream's dictionary with /Length set to `length` (any /Length in
+ * `dict` is left out), followed by the keyword "stream" and an end of line.
+ */
+int lsi_pdf_serialize_stream_head(const lsi_pdf_obj *dict, uint64_t length, lsi_output *out,
+                                  unsigned int max_depth);
+
 #endif

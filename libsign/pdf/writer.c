@@ -106,6 +106,26 @@ int lsi_pdf_writer_put(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *obj)
     return rc == LSIGN_OK ? record(w, num, gen, offset) : rc;
 }
 
+int lsi_pdf_writer_put_stream(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *dict,
+                              const unsigned char *data, size_t len)
+{
+    lsi_xref_entry e = lsi_pdf_doc_entry(w->doc, num);
+    uint16_t gen = e.kind == LSI_XREF_OFFSET ? e.gen : 0;
+    uint64_t offset = lsi_output_size(w->out) - w->base;
+    char head[48];
+    int rc;
+
+    snprintf(head, sizeof head, "%u %u obj\n", num, (unsigned)gen);
+    rc = put(w->out, head);
+    if (rc == LSIGN_OK)
+        rc = lsi_pdf_serialize_stream_head(dict, len, w->out, WRITE_DEPTH);
+    if (rc == LSIGN_OK)
+        rc = lsi_output_write(w->out, data, len);
+    if (rc == LSIGN_OK)
+        rc = put(w->out, "\nendstream\nendobj\n");
+    return rc == LSIGN_OK ? record(w, num, gen, offset) : rc;
+}
+
 static int by_number(const void *a, const void *b)
 {
     const written *x = a, *y = b;

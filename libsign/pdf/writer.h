@@ -27,6 +27,10 @@ uint32_t lsi_pdf_writer_new_number(lsi_pdf_writer *w);
 /* Writes object `num` (new, or replacing the document's); not a stream. */
 int lsi_pdf_writer_put(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *obj);
 
+/* Writes stream object `num`: `dict` (its /Length is set from `len`) and the raw `data`. */
+int lsi_pdf_writer_put_stream(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *dict,
+                              const unsigned char *data, size_t len);
+
 /* Writes the cross-reference section and trailer; the output is then complete. */
 int lsi_pdf_writer_finish(lsi_pdf_writer *w);
 

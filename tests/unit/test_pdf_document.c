@@ -13,6 +13,8 @@
 #include "libsign/libsign.h"
 #include "pdf/document.h"
 #include "pdf/pages.h"
+#include "pdf/parse.h"
+#include "pdf/writer.h"
 #include "support/testenv.h"
 
 static char buf[65536];
@@ -373,6 +375,141 @@ static void test_page_tree_cycle_and_depth(void **state)
     lsign_ctx_free(ctx);
 }
 
+/* Appends a new form XObject stream and the catalog; returns the new file in memory. */
+static unsigned char *update(const unsigned char *data, size_t len, size_t *out_len,
+                             uint32_t *stream_num)
+{
+    static const char dict_text[] =
+        "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 1 >>";
+    static const char content[] = "0 0 m 10 10 l S";
+    lsi_arena *arena = lsi_arena_new(0);
+    lsi_pdf_parser p;
+    lsi_pdf_obj *dict;
+    const lsi_pdf_obj *catalog;
+    lsi_input in;
+    lsi_output *out;
+    lsi_pdf_writer *w;
+    lsi_pdf_doc *doc = open_ok(data, len);
+    unsigned char *mem;
+    uint32_t root;
+    uint16_t gen;
+    size_t end;
+
+    lsi_pdf_parser_init(&p, NULL, (const unsigned char *)dict_text, sizeof dict_text - 1, arena);
+    assert_int_equal(lsi_pdf_parse_object(&p, 0, &dict, &end), LSIGN_OK);
+    lsi_input_from_memory(data, len, &in);
+    assert_int_equal(lsi_output_to_memory(&out), LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_begin(doc, &in, out, &w), LSIGN_OK);
+    *stream_num = lsi_pdf_writer_new_number(w);
+    assert_int_equal(lsi_pdf_writer_put_stream(w, *stream_num, dict, (const unsigned char *)content,
+                                               sizeof content - 1),
+                     LSIGN_OK);
+    assert_true(lsi_pdf_get_ref(lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "Root"), &root, &gen));
+    assert_int_equal(lsi_pdf_doc_get(doc, root, &catalog), LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_put(w, root, catalog), LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_put(w, root, catalog), LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_finish(w), LSIGN_E_INVALID_ARG); /* written twice */
+    lsi_pdf_writer_free(w);
+    lsi_output_free(out);
+
+    /* Again, correctly. */
+    assert_int_equal(lsi_output_to_memory(&out), LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_begin(doc, &in, out, &w), LSIGN_OK);
+    *stream_num = lsi_pdf_writer_new_number(w);
+    assert_int_equal(lsi_pdf_writer_put_stream(w, *stream_num, dict, (const unsigned char *)content,
+                                               sizeof content - 1),
+                     LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_put(w, root, catalog), LSIGN_OK);
+    assert_int_equal(lsi_pdf_writer_finish(w), LSIGN_OK);
+    assert_int_equal(lsi_output_commit(out), LSIGN_OK);
+    mem = lsi_output_take_memory(out, out_len);
+    lsi_output_free(out);
+    lsi_pdf_writer_free(w);
+    lsi_pdf_doc_free(doc);
+    lsi_pdf_parser_cleanup(&p);
+    lsi_arena_free(arena);
+    return mem;
+}
+
+static void check_updated(const unsigned char *orig, size_t orig_len, const unsigned char *mem,
+                          size_t len, uint32_t stream_num, int xref_stream)
+{
+    lsi_pdf_doc *doc = open_ok(mem, len);
+    const lsi_pdf_obj *st, *id_old, *id_new;
+    lsi_pdf_doc *before = open_ok(orig, orig_len);
+    unsigned char *data;
+    size_t dlen;
+    int64_t length, prev;
+    uint64_t old_startxref;
+
+    assert_memory_equal(mem, orig, orig_len);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 0);
+    assert_int_equal(lsi_pdf_doc_revision_count(doc), lsi_pdf_doc_revision_count(before) + 1);
+    assert_int_equal(lsi_pdf_doc_revision(doc, lsi_pdf_doc_revision_count(doc) - 2)->end, orig_len);
+    assert_int_equal(lsi_pdf_doc_revision(doc, lsi_pdf_doc_revision_count(doc) - 1)->xref_stream,
+                     xref_stream);
+    assert_int_equal(lsi_pdf_doc_get(doc, stream_num, &st), LSIGN_OK);
+    assert_int_equal(st->type, LSI_PDF_STREAM);
+    assert_true(lsi_pdf_get_int(lsi_pdf_dict_get(st, "Length"), &length));
+    assert_int_equal(length, 15);
+    assert_int_equal(lsi_pdf_doc_stream_data(doc, st, &data, &dlen), LSIGN_OK);
+    assert_memory_equal(data, "0 0 m 10 10 l S", 15);
+    free(data);
+    assert_int_equal(lsi_pdf_find_startxref(orig, orig_len, 1024, &old_startxref), LSIGN_OK);
+    assert_true(lsi_pdf_get_int(lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "Prev"), &prev));
+    assert_int_equal(prev, old_startxref);
+    /* /ID: the first element survives the update, when the file had one. */
+    id_old = lsi_pdf_array_get(lsi_pdf_dict_get(lsi_pdf_doc_trailer(before), "ID"), 0);
+    id_new = lsi_pdf_array_get(lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "ID"), 0);
+    assert_non_null(id_new);
+    if (id_old != NULL) {
+        assert_int_equal(id_old->u.string.len, id_new->u.string.len);
+        assert_memory_equal(id_old->u.string.bytes, id_new->u.string.bytes, id_new->u.string.len);
+    }
+    lsi_pdf_doc_free(before);
+    lsi_pdf_doc_free(doc);
+}
+
+static void test_writer_appends_objects_and_streams(void **state)
+{
+    size_t len = simple_pdf(), out_len;
+    uint32_t num;
+    unsigned char *mem = update((unsigned char *)buf, len, &out_len, &num);
+
+    (void)state;
+    assert_int_equal(num, 5);
+    check_updated((unsigned char *)buf, len, mem, out_len, num, 0);
+    free(mem);
+}
+
+static void test_writer_on_xref_stream_file(void **state)
+{
+    char dir[] = "/tmp/lsign-wr-XXXXXX", in[128], out[128], cmd[512];
+    size_t len = simple_pdf(), out_len;
+    lsi_input input;
+    uint32_t num;
+    unsigned char *mem;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(in, sizeof in, "%s/in.pdf", dir);
+    snprintf(out, sizeof out, "%s/out.pdf", dir);
+    test_write_file(in, buf, len);
+    snprintf(cmd, sizeof cmd, "qpdf --object-streams=generate '%s' '%s'", in, out);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lsi_input_open_file(out, &input), LSIGN_OK);
+    mem = update(input.data, input.len, &out_len, &num);
+    check_updated(input.data, input.len, mem, out_len, num, 1);
+    /* qpdf agrees the update is sound. */
+    test_write_file(out, mem, out_len);
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' > /dev/null", out);
+    assert_int_equal(system(cmd), 0);
+    free(mem);
+    lsi_input_close(&input);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +523,8 @@ int main(void)
         cmocka_unit_test(test_xref_stream_and_object_streams),
         cmocka_unit_test(test_page_tree_inheritance),
         cmocka_unit_test(test_page_tree_cycle_and_depth),
+        cmocka_unit_test(test_writer_appends_objects_and_streams),
+        cmocka_unit_test(test_writer_on_xref_stream_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
