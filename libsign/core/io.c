@@ -156,16 +156,19 @@ int lsi_output_to_memory(lsi_output **out)
     return *out != NULL ? LSIGN_OK : LSIGN_E_NOMEM;
 }
 
-static int write_fd(int fd, const unsigned char *p, size_t len)
+/* Writes everything, at `at` (pwrite) or, when `at` < 0, at the current position. */
+static int write_all(int fd, const unsigned char *p, size_t len, off_t at)
 {
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = at >= 0 ? pwrite(fd, p, len, at) : write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return lsi_error(LSIGN_E_IO, "write failed: %s", n < 0 ? strerror(errno) : "no space");
         p += n;
         len -= (size_t)n;
+        if (at >= 0)
+            at += n;
     }
     return LSIGN_OK;
 }
@@ -191,7 +194,7 @@ static int write_memory(lsi_output *o, const void *data, size_t len)
 
 int lsi_output_write(lsi_output *o, const void *data, size_t len)
 {
-    int rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_fd(o->fd, data, len);
+    int rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_all(o->fd, data, len, -1);
 
     if (rc == LSIGN_OK)
         o->size += len;
@@ -230,8 +233,6 @@ uint64_t lsi_output_size(const lsi_output *o)
 
 int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t len)
 {
-    const unsigned char *p = data;
-
     if (offset > o->size || len > o->size - offset)
         return lsi_error(LSIGN_E_INVALID_ARG, "patch beyond the %llu bytes written",
                          (unsigned long long)o->size);
@@ -241,17 +242,7 @@ int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t le
     }
     if (o->base < 0)
         return lsi_error(LSIGN_E_UNSUPPORTED, "the output cannot seek (a pipe?): write to a file");
-    while (len > 0) {
-        ssize_t n = pwrite(o->fd, p, len, o->base + (off_t)offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return lsi_error(LSIGN_E_IO, "write failed: %s", n < 0 ? strerror(errno) : "no space");
-        p += n;
-        len -= (size_t)n;
-        offset += (uint64_t)n;
-    }
-    return LSIGN_OK;
+    return write_all(o->fd, data, len, o->base + (off_t)offset);
 }
 
 int lsi_output_commit(lsi_output *o)

@@ -7,6 +7,7 @@
 
 #include "core/certfile.h"
 #include "core/error.h"
+#include "core/grow.h"
 #include "core/options.h"
 #include "keys/p11token.h"
 #include "libsign/tokens.h"
@@ -35,15 +36,9 @@ static int add_item(lsign_token_list *list, int kind, char *uri, const char *lab
 {
     token_item *item;
 
-    if (list->count == list->capacity) {
-        size_t cap = list->capacity ? 2 * list->capacity : 16;
-        token_item *grown = realloc(list->items, cap * sizeof *grown);
-        if (grown == NULL) {
-            free(uri);
-            return lsi_error_nomem();
-        }
-        list->items = grown;
-        list->capacity = cap;
+    if (LSI_RESERVE(list->items, list->capacity, list->count) != LSIGN_OK) {
+        free(uri);
+        return LSIGN_E_NOMEM;
     }
     item = &list->items[list->count];
     item->kind = kind;

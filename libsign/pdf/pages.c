@@ -5,6 +5,7 @@
 
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/grow.h"
 
 /* A node still to visit, with what it inherits. */
 typedef struct pending {
@@ -40,14 +41,8 @@ static void walk_free(walk *w)
 
 static int push(walk *w, const pending *p)
 {
-    if (w->depth == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 32;
-        pending *grown = realloc(w->stack, cap * sizeof *grown);
-        if (grown == NULL)
-            return lsi_error_nomem();
-        w->stack = grown;
-        w->cap = cap;
-    }
+    if (LSI_RESERVE(w->stack, w->cap, w->depth) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
     w->stack[w->depth++] = *p;
     return LSIGN_OK;
 }
@@ -101,14 +96,8 @@ static int add_page(walk *w, const pending *p, uint32_t num, uint16_t gen, const
     lsi_pdf_page *page;
     int64_t rotate = 0;
 
-    if (*count == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        lsi_pdf_page *grown = realloc(*pages, c * sizeof *grown);
-        if (grown == NULL)
-            return lsi_error_nomem();
-        *pages = grown;
-        *cap = c;
-    }
+    if (LSI_RESERVE(*pages, *cap, *count) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
     page = &(*pages)[(*count)++];
     page->num = num;
     page->gen = gen;
@@ -179,14 +168,8 @@ static int name_add(names *n, const char *parent, const lsi_pdf_obj *partial, si
     char *full;
 
     (void)lsi_pdf_get_string(partial, &t, &tlen);
-    if (n->count == n->cap) {
-        size_t cap = n->cap ? 2 * n->cap : 16;
-        char **grown = realloc(n->items, cap * sizeof *grown);
-        if (grown == NULL)
-            return lsi_error_nomem();
-        n->items = grown;
-        n->cap = cap;
-    }
+    if (LSI_RESERVE(n->items, n->cap, n->count) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
     full = malloc(plen + tlen + 2);
     if (full == NULL)
         return lsi_error_nomem();
@@ -220,14 +203,8 @@ static int add_field(const pending *p, uint32_t num, uint16_t gen, const lsi_pdf
     const char *ft = NULL;
     size_t len;
 
-    if (*count == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        lsi_pdf_field *grown = realloc(*fields, c * sizeof *grown);
-        if (grown == NULL)
-            return lsi_error_nomem();
-        *fields = grown;
-        *cap = c;
-    }
+    if (LSI_RESERVE(*fields, *cap, *count) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
     f = &(*fields)[*count];
     f->name = strdup(name);
     if (f->name == NULL)

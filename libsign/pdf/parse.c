@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "core/grow.h"
 
 #define SMALL_DICT 16 /* up to this many entries, duplicates are found pairwise */
 
@@ -95,25 +96,6 @@ static int next_token(lsi_pdf_parser *p, lsi_pdf_token *tok)
 
 /* ---- scratch stacks ---- */
 
-/* Grows a malloc'd array to hold one more element. */
-static int reserve(void **array, size_t *cap, size_t len, size_t elem)
-{
-    size_t new_cap;
-    void *grown;
-
-    if (len < *cap)
-        return LSIGN_OK;
-    new_cap = *cap < 16 ? 16 : *cap * 2;
-    if (new_cap > SIZE_MAX / elem)
-        return lsi_error_nomem();
-    grown = realloc(*array, new_cap * elem);
-    if (grown == NULL)
-        return lsi_error_nomem();
-    *array = grown;
-    *cap = new_cap;
-    return LSIGN_OK;
-}
-
 static int open_container(lsi_pdf_parser *p, const lsi_pdf_token *tok)
 {
     lsi_pdf_frame *f;
@@ -122,7 +104,7 @@ static int open_container(lsi_pdf_parser *p, const lsi_pdf_token *tok)
     if (p->frames_len >= p->max_depth)
         return lsi_pdf_lex_error(&p->lx, LSIGN_E_LIMIT, tok->start, "nesting deeper than %u",
                                  p->max_depth);
-    rc = reserve((void **)&p->frames, &p->frames_cap, p->frames_len, sizeof *p->frames);
+    rc = lsi_reserve((void **)&p->frames, &p->frames_cap, p->frames_len, sizeof *p->frames);
     if (rc != LSIGN_OK)
         return rc;
     f = &p->frames[p->frames_len++];
@@ -145,7 +127,7 @@ static int push_value(lsi_pdf_parser *p, lsi_pdf_obj *value)
         return lsi_pdf_lex_error(&p->lx, LSIGN_E_LIMIT, value->offset,
                                  "%s with more than %zu entries",
                                  f->is_dict ? "dictionary" : "array", p->max_entries);
-    rc = reserve((void **)&p->values, &p->values_cap, p->values_len, sizeof *p->values);
+    rc = lsi_reserve((void **)&p->values, &p->values_cap, p->values_len, sizeof *p->values);
     if (rc != LSIGN_OK)
         return rc;
     p->values[p->values_len++] = value;

@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include "core/error.h"
+#include "core/grow.h"
 #include "pdf/serialize.h"
 
 #define WRITE_DEPTH 256
@@ -73,14 +74,8 @@ uint32_t lsi_pdf_writer_new_number(lsi_pdf_writer *w)
 
 static int record(lsi_pdf_writer *w, uint32_t num, uint16_t gen, uint64_t offset)
 {
-    if (w->count == w->capacity) {
-        size_t cap = w->capacity ? 2 * w->capacity : 16;
-        written *grown = realloc(w->objs, cap * sizeof *grown);
-        if (grown == NULL)
-            return lsi_error_nomem();
-        w->objs = grown;
-        w->capacity = cap;
-    }
+    if (LSI_RESERVE(w->objs, w->capacity, w->count) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
     w->objs[w->count++] = (written){num, gen, offset};
     if (num >= w->next_num)
         w->next_num = num + 1;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/grow.h"
 
 void lsi_xref_section_free(lsi_xref_section *sec)
 {
@@ -16,14 +17,8 @@ static int add_entry(lsi_xref_section *sec, const lsi_xref_entry *e, uint64_t ma
     if (sec->count >= max_entries)
         return lsi_error(LSIGN_E_LIMIT, "PDF cross-reference: more than %llu entries",
                          (unsigned long long)max_entries);
-    if (sec->count == sec->capacity) {
-        size_t cap = sec->capacity ? sec->capacity * 2 : 64;
-        lsi_xref_entry *grown = realloc(sec->entries, cap * sizeof *grown);
-        if (grown == NULL)
-            return lsi_error_nomem();
-        sec->entries = grown;
-        sec->capacity = cap;
-    }
+    if (LSI_RESERVE(sec->entries, sec->capacity, sec->count) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
     sec->entries[sec->count++] = *e;
     return LSIGN_OK;
 }
