@@ -44,6 +44,9 @@ struct lsi_pdf_doc {
     objstm *objstms;
     size_t nobjstms;
     int repaired;
+    /* "N G obj" positions found by scanning, for entries that point to the wrong place. */
+    lsi_xref_section scan;
+    int scanned;
 };
 
 static const lsi_pdf_obj null_object = {LSI_PDF_NULL, 0, 0, {0}};
@@ -464,6 +467,7 @@ void lsi_pdf_doc_free(lsi_pdf_doc *doc)
         free(doc->objstms[i].offsets);
     }
     free(doc->objstms);
+    lsi_xref_section_free(&doc->scan);
     release_tables(doc);
     lsi_pdf_parser_cleanup(&doc->parser);
     lsi_arena_free(doc->arena);
@@ -522,19 +526,32 @@ lsi_xref_entry lsi_pdf_doc_entry(const lsi_pdf_doc *doc, uint32_t num)
     return num < doc->size ? doc->table[num] : none;
 }
 
-static int read_at_offset(lsi_pdf_doc *doc, uint32_t num, const lsi_xref_entry *e,
-                          const lsi_pdf_obj **out)
+/* Where scanning found the last definition of `num` (the scan is made once, when needed). */
+static int scanned_offset(lsi_pdf_doc *doc, uint32_t num, size_t *at)
+{
+    if (!doc->scanned) {
+        doc->scanned = 1;
+        if (lsi_xref_scan_objects(doc->data, doc->len, doc->limits.max_objects, &doc->scan) !=
+            LSIGN_OK)
+            memset(&doc->scan, 0, sizeof doc->scan);
+    }
+    for (size_t i = doc->scan.count; i-- > 0;) {
+        if (doc->scan.entries[i].num == num) {
+            *at = (size_t)doc->scan.entries[i].offset;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int parse_at(lsi_pdf_doc *doc, uint32_t num, size_t at, const lsi_pdf_obj **out)
 {
     lsi_pdf_obj *obj;
     uint32_t found;
     uint16_t gen;
-    size_t at, end;
-    int rc;
+    size_t end;
+    int rc = lsi_pdf_parse_indirect(&doc->parser, at, &found, &gen, &obj, &end);
 
-    if (!locate(doc, e->offset, NULL, num, &at))
-        return lsi_error(LSIGN_E_PARSE, "PDF object %u: offset %llu is beyond the end of the file",
-                         num, (unsigned long long)e->offset);
-    rc = lsi_pdf_parse_indirect(&doc->parser, at, &found, &gen, &obj, &end);
     if (rc == LSIGN_OK && found != num)
         rc = lsi_error(LSIGN_E_PARSE,
                        "PDF: the cross-reference entry of object %u points at "
@@ -550,6 +567,31 @@ static int read_at_offset(lsi_pdf_doc *doc, uint32_t num, const lsi_xref_entry *
     }
     if (rc == LSIGN_OK)
         *out = obj;
+    return rc;
+}
+
+static int read_at_offset(lsi_pdf_doc *doc, uint32_t num, const lsi_xref_entry *e,
+                          const lsi_pdf_obj **out)
+{
+    size_t at, found;
+    int rc;
+
+    if (!locate(doc, e->offset, NULL, num, &at))
+        at = doc->len; /* nothing there: only the scan can help */
+    rc = at < doc->len ? parse_at(doc, num, at, out)
+                       : lsi_error(LSIGN_E_PARSE,
+                                   "PDF object %u: offset %llu is beyond the end of "
+                                   "the file",
+                                   num, (unsigned long long)e->offset);
+    /* A wrong offset in an otherwise sound table: use the object found by scanning. */
+    if (rc == LSIGN_E_PARSE && scanned_offset(doc, num, &found) && found != at) {
+        lsi_log(doc->ctx, LSIGN_LOG_WARNING,
+                "PDF object %u is not where the cross-reference "
+                "says (%s); using the one found at offset %zu",
+                num, lsign_last_error(), found);
+        doc->parser.warnings++;
+        rc = parse_at(doc, num, found, out);
+    }
     return rc;
 }
 

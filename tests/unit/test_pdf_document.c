@@ -189,6 +189,25 @@ static void test_damaged_files_are_rebuilt(void **state)
     }
 }
 
+static void test_wrong_object_offset_found_by_scanning(void **state)
+{
+    size_t len = simple_pdf();
+    /* "xref\n", "0 1\n", object 0's entry, "1 4\n", objects 1 and 2: then object 3's. */
+    char *entry = strstr(buf, "xref\n") + 5 + 4 + 20 + 4 + 20 * 2;
+    lsi_pdf_doc *doc;
+    long offset = strtol(entry, NULL, 10);
+    char shifted[24];
+
+    (void)state;
+    snprintf(shifted, sizeof shifted, "%010ld", offset + 3);
+    memcpy(entry, shifted, 10);
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 0); /* the table itself is sound */
+    check_content(doc);
+    assert_true(lsi_pdf_doc_warnings(doc) > 0);
+    lsi_pdf_doc_free(doc);
+}
+
 static void test_not_pdf_and_encrypted(void **state)
 {
     lsi_pdf_doc *doc = NULL;
@@ -517,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_incremental_revisions),
         cmocka_unit_test(test_indirect_length_and_self_reference),
         cmocka_unit_test(test_damaged_files_are_rebuilt),
+        cmocka_unit_test(test_wrong_object_offset_found_by_scanning),
         cmocka_unit_test(test_not_pdf_and_encrypted),
         cmocka_unit_test(test_junk_before_header),
         cmocka_unit_test(test_object_limit),
