@@ -722,10 +722,17 @@ int lsi_pdf_doc_get(lsi_pdf_doc *doc, uint32_t num, const lsi_pdf_obj **out)
 int lsi_pdf_doc_deref(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, const lsi_pdf_obj **out)
 {
     for (int hops = 0; obj != NULL && obj->type == LSI_PDF_REF; hops++) {
+        lsi_xref_entry e = lsi_pdf_doc_entry(doc, obj->u.ref.num);
+        uint16_t gen = e.kind == LSI_XREF_OFFSET ? e.gen : 0;
         int rc;
         if (hops == MAX_DEREF_CHAIN)
             return lsi_error(LSIGN_E_LIMIT, "PDF: more than %d references in a row",
                              MAX_DEREF_CHAIN);
+        /* "4 0 R" after object 4 was freed and reused as "4 1": the old one, now null. */
+        if (e.kind != LSI_XREF_FREE && obj->u.ref.gen != gen) {
+            *out = &null_object;
+            return LSIGN_OK;
+        }
         if ((rc = lsi_pdf_doc_get(doc, obj->u.ref.num, &obj)) != LSIGN_OK)
             return rc;
     }

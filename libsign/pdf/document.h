@@ -64,7 +64,10 @@ lsi_xref_entry lsi_pdf_doc_entry(const lsi_pdf_doc *doc, uint32_t num);
  */
 int lsi_pdf_doc_get(lsi_pdf_doc *doc, uint32_t num, const lsi_pdf_obj **out);
 
-/* `obj` itself, or what the reference `obj` points to. */
+/*
+ * `obj` itself, or what the reference `obj` points to. A reference whose
+ * generation differs from the table's points at a freed object: null.
+ */
 int lsi_pdf_doc_deref(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, const lsi_pdf_obj **out);
 
 /*

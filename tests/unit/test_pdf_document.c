@@ -208,6 +208,31 @@ static void test_wrong_object_offset_found_by_scanning(void **state)
     lsi_pdf_doc_free(doc);
 }
 
+static void test_reference_generations(void **state)
+{
+    size_t len = simple_pdf();
+    char *entry = strstr(buf, "xref\n") + 5 + 4 + 20 + 4 + 20 * 3; /* object 4 */
+    lsi_pdf_doc *doc;
+    const lsi_pdf_obj *page, *contents;
+    lsi_pdf_obj ref = {LSI_PDF_REF, 0, 0, {0}};
+
+    (void)state;
+    /* Object 4 becomes "4 1 obj" in both its header and its table entry. */
+    memcpy(strstr(buf, "4 0 obj"), "4 1 obj", 7);
+    memcpy(entry + 11, "00001", 5);
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_get(doc, 3, &page), LSIGN_OK);
+    /* The page still says "4 0 R": that generation is gone. */
+    assert_int_equal(lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(page, "Contents"), &contents),
+                     LSIGN_OK);
+    assert_int_equal(contents->type, LSI_PDF_NULL);
+    ref.u.ref.num = 4;
+    ref.u.ref.gen = 1;
+    assert_int_equal(lsi_pdf_doc_deref(doc, &ref, &contents), LSIGN_OK);
+    assert_int_equal(contents->type, LSI_PDF_STREAM);
+    lsi_pdf_doc_free(doc);
+}
+
 static void test_not_pdf_and_encrypted(void **state)
 {
     lsi_pdf_doc *doc = NULL;
@@ -537,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_indirect_length_and_self_reference),
         cmocka_unit_test(test_damaged_files_are_rebuilt),
         cmocka_unit_test(test_wrong_object_offset_found_by_scanning),
+        cmocka_unit_test(test_reference_generations),
         cmocka_unit_test(test_not_pdf_and_encrypted),
         cmocka_unit_test(test_junk_before_header),
         cmocka_unit_test(test_object_limit),
