@@ -94,21 +94,15 @@ static int count_in_file(const char *path, const char *needle)
     return n;
 }
 
-static void test_wrong_pin_tried_once(void **state)
+/* Opens key 01 with the wrong PIN "987654" through `module`: a clear LSIGN_E_PIN, no PIN shown. */
+static void expect_wrong_pin(const char *module)
 {
     lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
     lsign_signer *s = NULL;
-    char log[4200];
 
-    (void)state;
-    private_token();
-    snprintf(log, sizeof log, "%s/spy.log", workdir);
-    setenv("PKCS11SPY", getenv("LIBSIGN_TEST_SOFTHSM_MODULE"), 1);
-    setenv("PKCS11SPY_OUTPUT", log, 1);
     setenv("LSIGN_TEST_WRONG_PIN", "987654", 1);
-    o.module = getenv("LIBSIGN_TEST_PKCS11_SPY");
+    o.module = module;
     o.pin_source = "env:LSIGN_TEST_WRONG_PIN";
-
     assert_int_equal(lsign_signer_open(&s, NULL, "pkcs11:token=libsign-test;id=%01", &o),
                      LSIGN_E_PIN);
     assert_null(s);
@@ -117,6 +111,18 @@ static void test_wrong_pin_tried_once(void **state)
     /* The token's remaining-tries state is reported (SoftHSM flags COUNT_LOW after a miss). */
     assert_non_null(strstr(lsign_last_error(), "the token reports few tries left"));
     assert_null(strstr(lsign_last_error(), "987654"));
+}
+
+static void test_wrong_pin_tried_once(void **state)
+{
+    char log[4200];
+
+    (void)state;
+    private_token();
+    snprintf(log, sizeof log, "%s/spy.log", workdir);
+    setenv("PKCS11SPY", getenv("LIBSIGN_TEST_SOFTHSM_MODULE"), 1);
+    setenv("PKCS11SPY_OUTPUT", log, 1);
+    expect_wrong_pin(getenv("LIBSIGN_TEST_PKCS11_SPY"));
     /* The spy logs each call as "N: C_Login"; exactly one login attempt reached the token. */
     assert_int_equal(count_in_file(log, ": C_Login"), 1);
     cleanup();
@@ -125,19 +131,9 @@ static void test_wrong_pin_tried_once(void **state)
 /* The same wrong PIN straight against SoftHSM: the error path, leak-checked. */
 static void test_wrong_pin_direct(void **state)
 {
-    lsign_signer_options o = LSIGN_SIGNER_OPTIONS_INIT;
-    lsign_signer *s = NULL;
-
     (void)state;
     private_token();
-    setenv("LSIGN_TEST_WRONG_PIN", "987654", 1);
-    o.module = getenv("LIBSIGN_TEST_SOFTHSM_MODULE");
-    o.pin_source = "env:LSIGN_TEST_WRONG_PIN";
-    assert_int_equal(lsign_signer_open(&s, NULL, "pkcs11:token=libsign-test;id=%01", &o),
-                     LSIGN_E_PIN);
-    assert_null(s);
-    assert_non_null(strstr(lsign_last_error(), "wrong PIN for token 'libsign-test'"));
-    assert_null(strstr(lsign_last_error(), "987654"));
+    expect_wrong_pin(getenv("LIBSIGN_TEST_SOFTHSM_MODULE"));
     /* Nothing was left half-done: the right PIN works next. */
     setenv("LSIGN_TEST_WRONG_PIN", "1234", 1);
     lsign_signer_free(
