@@ -65,8 +65,7 @@ static int take_certs(PKCS11_SLOT *slot, const PKCS11_KEY *key, lsi_key_opened *
         return lsi_error_nomem();
     for (unsigned int i = 0; i < n; i++) {
         X509 *x = certs[i].x509 != NULL ? X509_dup(certs[i].x509) : NULL;
-        int same_id = certs[i].id_len == key->id_len && key->id_len > 0 &&
-                      memcmp(certs[i].id, key->id, key->id_len) == 0;
+        int same_id = lsi_p11_same_id(certs[i].id, certs[i].id_len, key->id, key->id_len);
 
         if (x == NULL)
             continue;

@@ -145,6 +145,11 @@ int lsi_p11_login_locked(lsi_p11_module *mod, PKCS11_SLOT *slot, const lsi_pin_s
     return LSIGN_OK;
 }
 
+int lsi_p11_same_id(const unsigned char *a, size_t a_len, const unsigned char *b, size_t b_len)
+{
+    return a_len > 0 && a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
 static int key_selected(const PKCS11_KEY *key, const lsi_p11uri *uri)
 {
     if (uri->has_id && (key->id_len != uri->id_len ||

@@ -29,6 +29,9 @@ typedef struct lsi_p11_keyobj {
 int lsi_p11_key_object(lsi_p11_module *mod, CK_SLOT_ID slot, const PKCS11_KEY *key,
                        lsi_p11_keyobj *out);
 
+/* Whether a certificate's and a key's CKA_ID pair them: equal and not empty. */
+int lsi_p11_same_id(const unsigned char *a, size_t a_len, const unsigned char *b, size_t b_len);
+
 /* The token's flags as LSIGN_PIN_* bits (COUNT_LOW, FINAL_TRY), and whether it is locked. */
 unsigned int lsi_p11_pin_flags(lsi_p11_module *mod, CK_SLOT_ID slot, int *locked);
 

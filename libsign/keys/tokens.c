@@ -92,8 +92,8 @@ static void describe_key(PKCS11_SLOT *slot, PKCS11_KEY *key, char *buf, size_t s
     /* libp11 0.4.12's PKCS11_get_public_key() crashes on some private keys: avoid it. */
     if (PKCS11_enumerate_certs(slot->token, &certs, &n) == 0) {
         for (unsigned int i = 0; i < n; i++)
-            if (certs[i].x509 != NULL && certs[i].id_len == key->id_len && key->id_len > 0 &&
-                memcmp(certs[i].id, key->id, key->id_len) == 0)
+            if (certs[i].x509 != NULL &&
+                lsi_p11_same_id(certs[i].id, certs[i].id_len, key->id, key->id_len))
                 bits = EVP_PKEY_get_bits(X509_get0_pubkey(certs[i].x509));
     }
     if (bits > 0)

@@ -719,17 +719,23 @@ int lsi_pdf_doc_get(lsi_pdf_doc *doc, uint32_t num, const lsi_pdf_obj **out)
     return LSIGN_OK;
 }
 
+uint16_t lsi_pdf_doc_generation(const lsi_pdf_doc *doc, uint32_t num)
+{
+    lsi_xref_entry e = lsi_pdf_doc_entry(doc, num);
+
+    return e.kind == LSI_XREF_OFFSET ? e.gen : 0;
+}
+
 int lsi_pdf_doc_deref(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, const lsi_pdf_obj **out)
 {
     for (int hops = 0; obj != NULL && obj->type == LSI_PDF_REF; hops++) {
-        lsi_xref_entry e = lsi_pdf_doc_entry(doc, obj->u.ref.num);
-        uint16_t gen = e.kind == LSI_XREF_OFFSET ? e.gen : 0;
+        int in_use = lsi_pdf_doc_entry(doc, obj->u.ref.num).kind != LSI_XREF_FREE;
         int rc;
         if (hops == MAX_DEREF_CHAIN)
             return lsi_error(LSIGN_E_LIMIT, "PDF: more than %d references in a row",
                              MAX_DEREF_CHAIN);
         /* "4 0 R" after object 4 was freed and reused as "4 1": the old one, now null. */
-        if (e.kind != LSI_XREF_FREE && obj->u.ref.gen != gen) {
+        if (in_use && obj->u.ref.gen != lsi_pdf_doc_generation(doc, obj->u.ref.num)) {
             *out = &null_object;
             return LSIGN_OK;
         }

@@ -58,6 +58,9 @@ uint32_t lsi_pdf_doc_size(const lsi_pdf_doc *doc);
 /* The merged entry of object `num` (kind FREE when absent). */
 lsi_xref_entry lsi_pdf_doc_entry(const lsi_pdf_doc *doc, uint32_t num);
 
+/* The generation object `num` has now (0 for compressed, free and new objects). */
+uint16_t lsi_pdf_doc_generation(const lsi_pdf_doc *doc, uint32_t num);
+
 /*
  * Object `num` as the newest revision defines it, parsed once and cached.
  * A free or missing object is the null object (not an error, per ISO 32000).

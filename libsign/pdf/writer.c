@@ -82,43 +82,48 @@ static int record(lsi_pdf_writer *w, uint32_t num, uint16_t gen, uint64_t offset
     return LSIGN_OK;
 }
 
+/* Writes "num gen obj"; the generation stays the object's own (0 for a new one). */
+static int begin_object(lsi_pdf_writer *w, uint32_t num, written *entry)
+{
+    char head[48];
+
+    *entry = (written){num, lsi_pdf_doc_generation(w->doc, num), lsi_output_size(w->out) - w->base};
+    snprintf(head, sizeof head, "%u %u obj\n", num, (unsigned)entry->gen);
+    return put(w->out, head);
+}
+
+/* Writes `tail` and lists the object for the cross-reference section. */
+static int end_object(lsi_pdf_writer *w, const written *entry, const char *tail)
+{
+    int rc = put(w->out, tail);
+
+    return rc == LSIGN_OK ? record(w, entry->num, entry->gen, entry->offset) : rc;
+}
+
 int lsi_pdf_writer_put(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *obj)
 {
-    lsi_xref_entry e = lsi_pdf_doc_entry(w->doc, num);
-    uint16_t gen = e.kind == LSI_XREF_OFFSET ? e.gen : 0;
-    uint64_t offset = lsi_output_size(w->out) - w->base;
-    char head[48];
+    written entry;
     int rc;
 
     if (obj != NULL && obj->type == LSI_PDF_STREAM)
         return lsi_error(LSIGN_E_INVALID_ARG, "PDF writer: streams go through their own call");
-    snprintf(head, sizeof head, "%u %u obj\n", num, (unsigned)gen);
-    rc = put(w->out, head);
+    rc = begin_object(w, num, &entry);
     if (rc == LSIGN_OK)
         rc = lsi_pdf_serialize(obj, w->out, WRITE_DEPTH);
-    if (rc == LSIGN_OK)
-        rc = put(w->out, "\nendobj\n");
-    return rc == LSIGN_OK ? record(w, num, gen, offset) : rc;
+    return rc == LSIGN_OK ? end_object(w, &entry, "\nendobj\n") : rc;
 }
 
 int lsi_pdf_writer_put_stream(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *dict,
                               const unsigned char *data, size_t len)
 {
-    lsi_xref_entry e = lsi_pdf_doc_entry(w->doc, num);
-    uint16_t gen = e.kind == LSI_XREF_OFFSET ? e.gen : 0;
-    uint64_t offset = lsi_output_size(w->out) - w->base;
-    char head[48];
-    int rc;
+    written entry;
+    int rc = begin_object(w, num, &entry);
 
-    snprintf(head, sizeof head, "%u %u obj\n", num, (unsigned)gen);
-    rc = put(w->out, head);
     if (rc == LSIGN_OK)
         rc = lsi_pdf_serialize_stream_head(dict, len, w->out, WRITE_DEPTH);
     if (rc == LSIGN_OK)
         rc = lsi_output_write(w->out, data, len);
-    if (rc == LSIGN_OK)
-        rc = put(w->out, "\nendstream\nendobj\n");
-    return rc == LSIGN_OK ? record(w, num, gen, offset) : rc;
+    return rc == LSIGN_OK ? end_object(w, &entry, "\nendstream\nendobj\n") : rc;
 }
 
 static int by_number(const void *a, const void *b)
