@@ -115,13 +115,39 @@ static int get_int(const lsi_pdf_obj *dict, const char *key, int64_t *out)
 static int decode_stream(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, unsigned char **out,
                          size_t *out_len);
 
+/* An xref stream's /Index as integers, in a new array (free() it); NULL and 0 when absent. */
+static int read_index(lsi_pdf_doc *doc, const lsi_pdf_obj *iobj, uint32_t num, int64_t **index,
+                      size_t *count)
+{
+    size_t n = lsi_pdf_count(iobj);
+
+    *index = NULL;
+    *count = 0;
+    if (iobj == NULL)
+        return LSIGN_OK;
+    if (n / 2 > doc->limits.max_objects)
+        return lsi_error(LSIGN_E_LIMIT, "PDF: xref stream %u has %zu /Index pairs", num, n / 2);
+    *index = malloc((n ? n : 1) * sizeof **index);
+    if (*index == NULL)
+        return lsi_error_nomem();
+    for (size_t i = 0; i < n; i++) {
+        if (!lsi_pdf_get_int(lsi_pdf_array_get(iobj, i), &(*index)[i])) {
+            free(*index);
+            *index = NULL;
+            return lsi_error(LSIGN_E_PARSE, "PDF: xref stream %u has a bad /Index", num);
+        }
+    }
+    *count = n;
+    return LSIGN_OK;
+}
+
 /* An xref stream at `offset`: entries, and its dictionary as the trailer. */
 static int read_xref_stream(lsi_pdf_doc *doc, size_t offset, lsi_xref_section *sec,
                             const lsi_pdf_obj **trailer)
 {
     const lsi_pdf_obj *dict, *wobj, *iobj;
     lsi_pdf_obj *obj;
-    int64_t w[3], size = 0, index[2 * 1024];
+    int64_t w[3], size = 0, *index = NULL;
     size_t end, n_index = 0, len;
     unsigned char *rows = NULL;
     uint32_t num;
@@ -144,15 +170,14 @@ static int read_xref_stream(lsi_pdf_doc *doc, size_t offset, lsi_xref_section *s
         if (!lsi_pdf_get_int(lsi_pdf_array_get(wobj, i), &w[i]))
             return lsi_error(LSIGN_E_PARSE, "PDF: xref stream %u has no valid /W", num);
     (void)get_int(dict, "Size", &size);
-    for (n_index = 0; iobj != NULL && n_index < lsi_pdf_count(iobj) && n_index < 2 * 1024;
-         n_index++)
-        if (!lsi_pdf_get_int(lsi_pdf_array_get(iobj, n_index), &index[n_index]))
-            return lsi_error(LSIGN_E_PARSE, "PDF: xref stream %u has a bad /Index", num);
-    rc = decode_stream(doc, obj, &rows, &len);
+    rc = read_index(doc, iobj, num, &index, &n_index);
     if (rc == LSIGN_OK)
-        rc = lsi_xref_decode_stream(rows, len, w, iobj != NULL ? index : NULL, n_index, size,
-                                    doc->limits.max_objects, sec);
+        rc = decode_stream(doc, obj, &rows, &len);
+    if (rc == LSIGN_OK)
+        rc = lsi_xref_decode_stream(rows, len, w, index, n_index, size, doc->limits.max_objects,
+                                    sec);
     free(rows);
+    free(index);
     *trailer = dict;
     return rc;
 }

@@ -233,6 +233,41 @@ static void test_reference_generations(void **state)
     lsi_pdf_doc_free(doc);
 }
 
+/* An xref stream with 1,200 /Index pairs (most empty): none may be dropped. */
+static void test_xref_stream_with_long_index(void **state)
+{
+    static unsigned char pdf[65536];
+    size_t pos = (size_t)sprintf((char *)pdf, "%%PDF-1.5\n"), offs[4], xref;
+    lsi_pdf_doc *doc;
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        offs[i] = pos;
+        pos += (size_t)sprintf((char *)pdf + pos, "%d 0 obj\n%s\nendobj\n", i + 1, base_objects[i]);
+    }
+    xref = pos;
+    pos +=
+        (size_t)sprintf((char *)pdf + pos, "4 0 obj\n<< /Type /XRef /Size 5 /Root 1 0 R /W [1 2 1] "
+                                           "/Length 20 /Index [");
+    for (int i = 0; i < 1199; i++)
+        pos += (size_t)sprintf((char *)pdf + pos, "0 0 ");
+    pos += (size_t)sprintf((char *)pdf + pos, "0 5] >>\nstream\n");
+    offs[3] = xref;
+    pdf[pos++] = 0, pdf[pos++] = 0, pdf[pos++] = 0, pdf[pos++] = 0xff; /* object 0: free */
+    for (int i = 0; i < 4; i++) {
+        pdf[pos++] = 1;
+        pdf[pos++] = (unsigned char)(offs[i] >> 8);
+        pdf[pos++] = (unsigned char)offs[i];
+        pdf[pos++] = 0;
+    }
+    pos +=
+        (size_t)sprintf((char *)pdf + pos, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xref);
+    doc = open_ok(pdf, pos);
+    assert_int_equal(lsi_pdf_doc_repaired(doc), 0);
+    assert_int_equal(lsi_pdf_doc_entry(doc, 3).kind, LSI_XREF_OFFSET);
+    lsi_pdf_doc_free(doc);
+}
+
 static void test_not_pdf_and_encrypted(void **state)
 {
     lsi_pdf_doc *doc = NULL;
@@ -563,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_damaged_files_are_rebuilt),
         cmocka_unit_test(test_wrong_object_offset_found_by_scanning),
         cmocka_unit_test(test_reference_generations),
+        cmocka_unit_test(test_xref_stream_with_long_index),
         cmocka_unit_test(test_not_pdf_and_encrypted),
         cmocka_unit_test(test_junk_before_header),
         cmocka_unit_test(test_object_limit),
