@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include "core/error.h"
+#include "libsign/signer.h"
 
 int lsi_ecdsa_der_to_raw(const unsigned char *der, size_t der_len, size_t half, unsigned char *raw,
                          size_t *raw_len)
@@ -88,4 +89,14 @@ int lsi_rsa_digest_info(const EVP_MD *md, const unsigned char *hash, size_t hash
         return lsi_error_openssl(LSIGN_E_CRYPTO, "cannot build the RSA DigestInfo");
     *out_len = (size_t)len;
     return LSIGN_OK;
+}
+
+const EVP_MD *lsi_digest_md(int digest, size_t *len)
+{
+    switch (digest) {
+    case LSIGN_DIGEST_SHA256: *len = 32; return EVP_sha256();
+    case LSIGN_DIGEST_SHA384: *len = 48; return EVP_sha384();
+    case LSIGN_DIGEST_SHA512: *len = 64; return EVP_sha512();
+    default: return NULL;
+    }
 }

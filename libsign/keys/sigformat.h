@@ -21,4 +21,7 @@ int lsi_ecdsa_raw_to_der(const unsigned char *raw, size_t raw_len, unsigned char
 int lsi_rsa_digest_info(const EVP_MD *md, const unsigned char *hash, size_t hash_len,
                         unsigned char *out, size_t *out_len);
 
+/* The EVP_MD of an lsign_digest and its output length; NULL for an unknown value. */
+const EVP_MD *lsi_digest_md(int digest, size_t *len);
+
 #endif

@@ -232,17 +232,7 @@ void lsign_signer_free(lsign_signer *s)
     free(s);
 }
 
-static const EVP_MD *digest_md(int digest, size_t *len)
-{
-    switch (digest) {
-    case LSIGN_DIGEST_SHA256: *len = 32; return EVP_sha256();
-    case LSIGN_DIGEST_SHA384: *len = 48; return EVP_sha384();
-    case LSIGN_DIGEST_SHA512: *len = 64; return EVP_sha512();
-    default: return NULL;
-    }
-}
-
-static int resolve_scheme(const lsign_signer *s, int scheme, int *out)
+int lsi_signer_resolve_scheme(const lsign_signer *s, int scheme, int *out)
 {
     int is_rsa = s->key_type == LSIGN_KEY_RSA;
 
@@ -274,12 +264,12 @@ int lsign_signer_sign_digest(lsign_signer *s, int digest, int scheme, unsigned i
 
     if (s == NULL || hash == NULL || sig_len == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_signer_sign_digest: NULL argument");
-    if ((md = digest_md(digest, &want)) == NULL)
+    if ((md = lsi_digest_md(digest, &want)) == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "unknown digest algorithm %d", digest);
     if (hash_len != want)
         return lsi_error(LSIGN_E_INVALID_ARG, "a %s digest is %zu bytes, not %zu",
                          EVP_MD_get0_name(md), want, hash_len);
-    if ((rc = resolve_scheme(s, scheme, &scheme)) != LSIGN_OK)
+    if ((rc = lsi_signer_resolve_scheme(s, scheme, &scheme)) != LSIGN_OK)
         return rc;
     raw = scheme == LSIGN_SCHEME_ECDSA && (flags & LSIGN_SIGN_ECDSA_RAW);
     max_der = (size_t)EVP_PKEY_get_size(s->pubkey);
@@ -308,7 +298,7 @@ int lsign_signer_sign(lsign_signer *s, int digest, int scheme, unsigned int flag
     unsigned char hash[EVP_MAX_MD_SIZE];
     unsigned int hash_len = 0;
     size_t want;
-    const EVP_MD *md = digest_md(digest, &want);
+    const EVP_MD *md = lsi_digest_md(digest, &want);
 
     if (md == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "unknown digest algorithm %d", digest);

@@ -40,4 +40,7 @@ X509 *lsi_signer_cert(const lsign_signer *signer);
 /* Its chain, leaf to root, without the signer certificate. */
 STACK_OF(X509) * lsi_signer_chain(const lsign_signer *signer);
 
+/* `scheme` with AUTO resolved for the key (RSA: PKCS#1 v1.5, EC: ECDSA); INVALID_ARG if unfit. */
+int lsi_signer_resolve_scheme(const lsign_signer *signer, int scheme, int *out);
+
 #endif
