@@ -7,5 +7,7 @@
 #include "libsign/context.h"
 #include "libsign/signer.h"
 #include "libsign/tokens.h"
+#include "libsign/io.h"
+#include "libsign/pdf.h"
 
 #endif

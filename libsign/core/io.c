@@ -42,17 +42,83 @@ int lsi_input_open_file(const char *path, lsi_input *in)
     return LSIGN_OK;
 }
 
+/* Reads a pipe or socket to its end into in->owned, at most `max_bytes`. */
+static int read_stream(int fd, uint64_t max_bytes, lsi_input *in)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    for (;;) {
+        ssize_t n;
+        if (len == cap) {
+            size_t grown_cap = cap ? cap * 2 : 65536;
+            unsigned char *grown;
+            if (cap > max_bytes) {
+                free(buf);
+                return lsi_error(LSIGN_E_LIMIT, "input larger than %llu bytes",
+                                 (unsigned long long)max_bytes);
+            }
+            if ((grown = realloc(buf, grown_cap)) == NULL) {
+                free(buf);
+                return lsi_error_nomem();
+            }
+            buf = grown;
+            cap = grown_cap;
+        }
+        n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return lsi_error(LSIGN_E_IO, "cannot read the input: %s", strerror(errno));
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    if (len > max_bytes || len == 0) {
+        free(buf);
+        return len == 0 ? lsi_error(LSIGN_E_PARSE, "the input is empty")
+                        : lsi_error(LSIGN_E_LIMIT, "input larger than %llu bytes",
+                                    (unsigned long long)max_bytes);
+    }
+    in->data = in->owned = buf;
+    in->len = len;
+    return LSIGN_OK;
+}
+
+int lsi_input_open_fd(int fd, uint64_t max_bytes, lsi_input *in)
+{
+    struct stat st;
+    void *map;
+
+    memset(in, 0, sizeof *in);
+    if (fstat(fd, &st) != 0)
+        return lsi_error(LSIGN_E_IO, "bad input descriptor %d: %s", fd, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return read_stream(fd, max_bytes, in);
+    if (st.st_size == 0)
+        return lsi_error(LSIGN_E_PARSE, "the input file (descriptor %d) is empty", fd);
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return lsi_error(LSIGN_E_IO, "cannot map descriptor %d: %s", fd, strerror(errno));
+    in->data = in->mapping = map;
+    in->len = (size_t)st.st_size;
+    return LSIGN_OK;
+}
+
 void lsi_input_from_memory(const void *data, size_t len, lsi_input *in)
 {
+    memset(in, 0, sizeof *in);
     in->data = data;
     in->len = len;
-    in->mapping = NULL;
 }
 
 void lsi_input_close(lsi_input *in)
 {
     if (in->mapping != NULL)
         munmap(in->mapping, in->len);
+    free(in->owned);
     memset(in, 0, sizeof *in);
 }
 
@@ -68,6 +134,12 @@ struct lsi_output {
     size_t mem_cap;
     uint64_t size;
     int committed;
+    lsi_output_tap_fn tap;
+    void *tap_data;
+    int capturing;
+    uint64_t capture_start;
+    unsigned char *captured; /* not for OUT_MEMORY, whose buffer is the copy */
+    size_t captured_len, captured_cap;
 };
 
 static lsi_output *output_new(enum output_kind kind, int fd)
@@ -192,13 +264,70 @@ static int write_memory(lsi_output *o, const void *data, size_t len)
     return LSIGN_OK;
 }
 
+static int capture_append(lsi_output *o, const void *data, size_t len)
+{
+    if (!o->capturing || o->kind == OUT_MEMORY)
+        return LSIGN_OK;
+    if (len > SIZE_MAX - o->captured_len)
+        return lsi_error(LSIGN_E_LIMIT, "captured output larger than memory can address");
+    while (o->captured_len + len > o->captured_cap) {
+        size_t cap = o->captured_cap ? o->captured_cap * 2 : 65536;
+        unsigned char *grown = realloc(o->captured, cap);
+        if (grown == NULL)
+            return lsi_error_nomem();
+        o->captured = grown;
+        o->captured_cap = cap;
+    }
+    memcpy(o->captured + o->captured_len, data, len);
+    o->captured_len += len;
+    return LSIGN_OK;
+}
+
 int lsi_output_write(lsi_output *o, const void *data, size_t len)
 {
-    int rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_all(o->fd, data, len, -1);
+    int rc = o->tap != NULL ? o->tap(o->tap_data, data, len) : LSIGN_OK;
 
+    if (rc == LSIGN_OK)
+        rc = capture_append(o, data, len);
+    if (rc == LSIGN_OK)
+        rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_all(o->fd, data, len, -1);
     if (rc == LSIGN_OK)
         o->size += len;
     return rc;
+}
+
+void lsi_output_set_tap(lsi_output *o, lsi_output_tap_fn tap, void *userdata)
+{
+    o->tap = tap;
+    o->tap_data = userdata;
+}
+
+int lsi_output_capture(lsi_output *o)
+{
+    o->capturing = 1;
+    o->capture_start = o->size;
+    o->captured_len = 0;
+    return LSIGN_OK;
+}
+
+const unsigned char *lsi_output_captured(const lsi_output *o, uint64_t *offset, size_t *len)
+{
+    *offset = o->capture_start;
+    if (!o->capturing) {
+        *len = 0;
+        return NULL;
+    }
+    if (o->kind == OUT_MEMORY) {
+        *len = (size_t)(o->size - o->capture_start);
+        return o->mem + o->capture_start;
+    }
+    *len = o->captured_len;
+    return o->captured;
+}
+
+int lsi_output_can_patch(const lsi_output *o)
+{
+    return o->kind != OUT_FD || o->base >= 0;
 }
 
 #define COPY_CHUNK ((size_t)4 << 20)
@@ -240,6 +369,13 @@ int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t le
         memcpy(o->mem + offset, data, len);
         return LSIGN_OK;
     }
+    if (o->capturing && offset + len > o->capture_start) {
+        /* Keep the copy in step (only the part written since the capture started). */
+        uint64_t from = offset > o->capture_start ? offset : o->capture_start;
+        size_t skip = (size_t)(from - offset);
+        memcpy(o->captured + (from - o->capture_start), (const unsigned char *)data + skip,
+               len - skip);
+    }
     if (o->base < 0)
         return lsi_error(LSIGN_E_UNSUPPORTED, "the output cannot seek (a pipe?): write to a file");
     return write_all(o->fd, data, len, o->base + (off_t)offset);
@@ -276,10 +412,23 @@ unsigned char *lsi_output_take_memory(lsi_output *o, size_t *len)
     return mem;
 }
 
+/* An abandoned output to a regular file's descriptor is cut back to where it started. */
+static void truncate_abandoned_fd(const lsi_output *o)
+{
+    struct stat st;
+
+    if (o->base < 0 || o->size == 0 || fstat(o->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    if (ftruncate(o->fd, o->base) == 0)
+        (void)lseek(o->fd, o->base, SEEK_SET);
+}
+
 void lsi_output_free(lsi_output *o)
 {
     if (o == NULL)
         return;
+    if (o->kind == OUT_FD && !o->committed)
+        truncate_abandoned_fd(o);
     if (o->kind == OUT_PATH) {
         if (o->fd >= 0)
             close(o->fd);
@@ -289,5 +438,6 @@ void lsi_output_free(lsi_output *o)
     free(o->target);
     free(o->temp);
     free(o->mem);
+    free(o->captured);
     free(o);
 }

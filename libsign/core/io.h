@@ -19,10 +19,17 @@ typedef struct lsi_input {
     const unsigned char *data;
     size_t len;
     void *mapping; /* non-NULL when mmap'd: unmapped by lsi_input_close() */
+    void *owned;   /* non-NULL when read into memory: freed by lsi_input_close() */
 } lsi_input;
 
 /* Maps a regular file read-only. LSIGN_E_IO names the path and the reason. */
 int lsi_input_open_file(const char *path, lsi_input *in);
+/*
+ * The whole file behind `fd` (from offset 0), mapped; a pipe or socket is
+ * read to its end instead, up to `max_bytes` (beyond: LSIGN_E_LIMIT).
+ * The descriptor stays the caller's.
+ */
+int lsi_input_open_fd(int fd, uint64_t max_bytes, lsi_input *in);
 /* Wraps a buffer the caller keeps alive; nothing is copied. */
 void lsi_input_from_memory(const void *data, size_t len, lsi_input *in);
 void lsi_input_close(lsi_input *in);
@@ -42,6 +49,26 @@ int lsi_output_write(lsi_output *out, const void *data, size_t len);
  */
 int lsi_output_copy_input(lsi_output *out, const lsi_input *in, size_t offset, size_t len);
 
+/*
+ * Calls `tap` with every byte range lsi_output_write() writes from now on
+ * (NULL stops it); a non-zero return fails that write with the tap's status.
+ * Patches do not pass through the tap. Used to hash while copying.
+ */
+typedef int (*lsi_output_tap_fn)(void *userdata, const unsigned char *data, size_t len);
+void lsi_output_set_tap(lsi_output *out, lsi_output_tap_fn tap, void *userdata);
+
+/*
+ * Keeps a copy of every byte written from now on, with later patches applied,
+ * so a small tail can be read back from outputs that cannot be read (fds,
+ * write-only files). lsi_output_captured() gives the bytes and the offset of
+ * the first one.
+ */
+int lsi_output_capture(lsi_output *out);
+const unsigned char *lsi_output_captured(const lsi_output *out, uint64_t *offset, size_t *len);
+
+/* 1 if written bytes can be patched (not a pipe). */
+int lsi_output_can_patch(const lsi_output *out);
+
 /* Bytes written so far. */
 uint64_t lsi_output_size(const lsi_output *out);
 /* Overwrites `len` bytes at `offset` (relative to the first byte written). */
@@ -56,7 +83,11 @@ int lsi_output_commit(lsi_output *out);
 /* A memory output's bytes; ownership passes to the caller (free()). */
 unsigned char *lsi_output_take_memory(lsi_output *out, size_t *len);
 
-/* Releases; an uncommitted path output's temporary file is removed. */
+/*
+ * Releases. An uncommitted path output's temporary file is removed; an
+ * uncommitted output to a regular file's descriptor is truncated back to
+ * where it started, so a failure leaves no partial output.
+ */
 void lsi_output_free(lsi_output *out);
 
 #endif

@@ -26,6 +26,8 @@ struct lsi_pdf_writer {
     uint32_t next_num; /* next fresh object number */
     written *objs;
     size_t count, capacity;
+    written raw; /* the object between begin_raw and end_raw */
+    int raw_open;
 };
 
 static int put(lsi_output *out, const char *text)
@@ -124,6 +126,30 @@ int lsi_pdf_writer_put_stream(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj
     if (rc == LSIGN_OK)
         rc = lsi_output_write(w->out, data, len);
     return rc == LSIGN_OK ? end_object(w, &entry, "\nendstream\nendobj\n") : rc;
+}
+
+int lsi_pdf_writer_begin_raw(lsi_pdf_writer *w, uint32_t num)
+{
+    int rc;
+
+    if (w->raw_open)
+        return lsi_error(LSIGN_E_INVALID_ARG, "PDF writer: an object is already open");
+    rc = begin_object(w, num, &w->raw);
+    w->raw_open = rc == LSIGN_OK;
+    return rc;
+}
+
+lsi_output *lsi_pdf_writer_output(lsi_pdf_writer *w)
+{
+    return w->out;
+}
+
+int lsi_pdf_writer_end_raw(lsi_pdf_writer *w)
+{
+    if (!w->raw_open)
+        return lsi_error(LSIGN_E_INVALID_ARG, "PDF writer: no object is open");
+    w->raw_open = 0;
+    return end_object(w, &w->raw, "\nendobj\n");
 }
 
 static int by_number(const void *a, const void *b)

@@ -31,6 +31,15 @@ int lsi_pdf_writer_put(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *obj);
 int lsi_pdf_writer_put_stream(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *dict,
                               const unsigned char *data, size_t len);
 
+/*
+ * Object `num` written by the caller: begin_raw writes "num gen obj", the
+ * caller writes the body to lsi_pdf_writer_output() (knowing where each byte
+ * lands, e.g. a signature's /Contents), end_raw writes "endobj".
+ */
+int lsi_pdf_writer_begin_raw(lsi_pdf_writer *w, uint32_t num);
+lsi_output *lsi_pdf_writer_output(lsi_pdf_writer *w);
+int lsi_pdf_writer_end_raw(lsi_pdf_writer *w);
+
 /* Writes the cross-reference section and trailer; the output is then complete. */
 int lsi_pdf_writer_finish(lsi_pdf_writer *w);
 

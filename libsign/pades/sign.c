@@ -1,0 +1,299 @@
+/* lsign_pdf_sign(): one signature added to a PDF as an incremental update. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cms/signeddata.h"
+#include "core/ctx.h"
+#include "core/error.h"
+#include "core/options.h"
+#include "core/stream.h"
+#include "keys/sigformat.h"
+#include "libsign/pdf.h"
+#include "pades/fields.h"
+#include "pades/mdp.h"
+#include "pades/sigdict.h"
+#include "pdf/build.h"
+#include "pdf/document.h"
+
+/* Slack over the computed CMS size, and room kept for what later levels add to the CMS. */
+#define CMS_MARGIN      1024
+#define TIMESTAMP_ROOM  12288 /* a signature timestamp token with its TSA chain */
+#define REVOCATION_ROOM 16384 /* adbe-revocationInfoArchival (adbe.pkcs7.detached only) */
+#define MAX_RESERVED    ((size_t)16 << 20)
+#define ARENA_BYTES     ((uint64_t)64 << 20)
+#define FIELD_NAME_MAX  256
+
+int lsign_pdf_sign_options_init(lsign_pdf_sign_options *opts, unsigned int version)
+{
+    static const lsign_pdf_sign_options defaults = LSIGN_PDF_SIGN_OPTIONS_INIT;
+
+    return lsi_options_init("PDF signing options", opts, &defaults, sizeof defaults, version,
+                            LSIGN_PDF_SIGN_OPTIONS_VERSION);
+}
+
+static int check_options(const lsign_pdf_sign_options *o)
+{
+    size_t hash_len;
+    int rc = lsi_options_check("PDF signing options", o->version, LSIGN_PDF_SIGN_OPTIONS_VERSION);
+
+    if (rc != LSIGN_OK)
+        return rc;
+    if (o->level >= LSIGN_PADES_B_T && o->level <= LSIGN_PADES_B_LTA)
+        return lsi_error(LSIGN_E_UNSUPPORTED,
+                         "PAdES level %d needs timestamps, which this version cannot add yet",
+                         o->level);
+    if (o->level != LSIGN_PADES_B_B)
+        return lsi_error(LSIGN_E_INVALID_ARG, "unknown PAdES level %d", o->level);
+    if (lsi_digest_md(o->digest, &hash_len) == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "unknown digest algorithm %d", o->digest);
+    if (o->subfilter != LSIGN_SUBFILTER_CADES && o->subfilter != LSIGN_SUBFILTER_PKCS7)
+        return lsi_error(LSIGN_E_INVALID_ARG, "unknown PDF signature subfilter %d", o->subfilter);
+    if (o->certify < LSIGN_CERTIFY_NONE || o->certify > LSIGN_CERTIFY_ANNOTATIONS)
+        return lsi_error(LSIGN_E_INVALID_ARG, "unknown certification level %d", o->certify);
+    if (o->lock < LSIGN_LOCK_NONE || o->lock > LSIGN_LOCK_EXCLUDE)
+        return lsi_error(LSIGN_E_INVALID_ARG, "unknown field lock action %d", o->lock);
+    if (o->reserved_size > MAX_RESERVED)
+        return lsi_error(LSIGN_E_INVALID_ARG, "reserved_size %zu is over the %zu-byte maximum",
+                         o->reserved_size, MAX_RESERVED);
+    if (o->appearance != NULL)
+        return lsi_error(LSIGN_E_UNSUPPORTED, "visible signatures are not available yet");
+    return LSIGN_OK;
+}
+
+/* One signing operation: what was read, decided and written. */
+typedef struct job {
+    const lsign_ctx *ctx;
+    lsign_signer *signer;
+    const lsign_pdf_sign_options *opts;
+    const lsi_input *in;
+    lsi_pdf_doc *doc;
+    lsi_arena *arena;
+    lsi_pdf_field *fields;
+    size_t nfields;
+    const lsi_pdf_field *fill;
+    char name[FIELD_NAME_MAX];
+    lsi_cms_sign_params cms;
+    size_t reserved;
+    int64_t when;
+    EVP_MD_CTX *md;
+    lsi_sig_slots slots;
+} job;
+
+static void job_free(job *j)
+{
+    lsi_pdf_fields_free(j->fields, j->nfields);
+    lsi_pdf_doc_free(j->doc);
+    lsi_arena_free(j->arena);
+    EVP_MD_CTX_free(j->md);
+}
+
+/* Bytes kept for the CMS: its size with the largest signature, plus what later levels add. */
+static int reserve(job *j)
+{
+    size_t size = 0;
+    int rc;
+
+    if (j->opts->reserved_size != 0) {
+        j->reserved = j->opts->reserved_size;
+        rc = lsi_cms_max_size(j->signer, &j->cms, &size);
+        if (rc == LSIGN_OK && size > j->reserved)
+            rc = lsi_error(LSIGN_E_INVALID_ARG,
+                           "reserved_size %zu is too small: this signature needs up to %zu bytes",
+                           j->reserved, size);
+        return rc;
+    }
+    if ((rc = lsi_cms_max_size(j->signer, &j->cms, &size)) != LSIGN_OK)
+        return rc;
+    j->reserved = size + CMS_MARGIN;
+    if (j->opts->level >= LSIGN_PADES_B_T)
+        j->reserved += TIMESTAMP_ROOM;
+    if (j->opts->level >= LSIGN_PADES_B_LT && j->opts->subfilter == LSIGN_SUBFILTER_PKCS7)
+        j->reserved += REVOCATION_ROOM;
+    return LSIGN_OK;
+}
+
+/* Reads the document and decides where the signature goes and whether it may. */
+static int prepare(job *j)
+{
+    int rc = lsi_pdf_doc_open(j->in->data, j->in->len, j->ctx, &j->doc);
+
+    if (rc != LSIGN_OK)
+        return rc;
+    if (lsi_pdf_doc_repaired(j->doc))
+        return lsi_error(LSIGN_E_PARSE,
+                         "PDF: the file is damaged (its cross-reference had to be rebuilt); "
+                         "readers may disagree on what it shows, so it is not signed: repair it "
+                         "first, e.g. with qpdf");
+    if ((j->arena = lsi_arena_new(ARENA_BYTES)) == NULL)
+        return LSIGN_E_NOMEM;
+    if ((rc = lsi_pdf_doc_fields(j->doc, &j->fields, &j->nfields)) != LSIGN_OK)
+        return rc;
+    rc = lsi_fields_choose(j->fields, j->nfields, j->opts->field_name, &j->fill, j->name,
+                           sizeof j->name);
+    if (rc == LSIGN_OK)
+        rc = lsi_mdp_check(j->doc, j->fields, j->nfields, j->fill, j->opts->certify);
+    if (rc != LSIGN_OK)
+        return rc;
+    j->when = j->opts->signing_time != 0 ? j->opts->signing_time : (int64_t)time(NULL);
+    j->cms = (lsi_cms_sign_params){j->opts->digest, j->opts->scheme,
+                                   j->opts->subfilter == LSIGN_SUBFILTER_CADES, j->when,
+                                   j->opts->include_root};
+    return reserve(j);
+}
+
+static lsi_pdf_obj *with_text(lsi_arena *arena, lsi_pdf_obj *dict, const char *key,
+                              const char *text)
+{
+    lsi_pdf_obj *value;
+
+    if (dict == NULL || text == NULL)
+        return dict;
+    value = lsi_pdf_new_text(arena, text);
+    if (value == NULL)
+        lsi_error_wrap("PDF /%s", key);
+    return value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
+}
+
+static lsi_pdf_obj *with_name(lsi_arena *arena, lsi_pdf_obj *dict, const char *key,
+                              const char *name)
+{
+    lsi_pdf_obj *value = dict != NULL ? lsi_pdf_new_name(arena, name) : NULL;
+
+    return value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
+}
+
+/* The signature dictionary's entries, without /ByteRange and /Contents. */
+static int sig_dict(job *j, lsi_pdf_obj *references, lsi_pdf_obj **out)
+{
+    const lsign_pdf_sign_options *o = j->opts;
+    lsi_pdf_obj *d = with_name(j->arena, lsi_pdf_new_dict(j->arena), "Type", "Sig");
+    char date[32];
+    int rc = lsi_pdf_date(j->when, date, sizeof date);
+
+    if (rc != LSIGN_OK)
+        return rc;
+    d = with_name(j->arena, d, "Filter", "Adobe.PPKLite");
+    d = with_name(j->arena, d, "SubFilter",
+                  o->subfilter == LSIGN_SUBFILTER_CADES ? "ETSI.CAdES.detached"
+                                                        : "adbe.pkcs7.detached");
+    d = with_text(j->arena, d, "M", date);
+    d = with_text(j->arena, d, "Name", o->name);
+    d = with_text(j->arena, d, "Reason", o->reason);
+    d = with_text(j->arena, d, "Location", o->location);
+    d = with_text(j->arena, d, "ContactInfo", o->contact_info);
+    if (d != NULL && references != NULL)
+        d = lsi_pdf_dict_with(j->arena, d, "Reference", references);
+    *out = d;
+    return lsi_pdf_built(d);
+}
+
+/* Writes the signature dictionary and its field; the placeholders' places go in j->slots. */
+static int write_objects(job *j, lsi_pdf_writer *w)
+{
+    const lsi_pdf_obj *root = lsi_pdf_dict_get(lsi_pdf_doc_trailer(j->doc), "Root");
+    const lsi_pdf_obj *target_lock = NULL;
+    lsi_mdp_request req = {j->opts->certify, j->opts->lock, j->opts->lock_fields,
+                           j->opts->lock_field_count, NULL};
+    lsi_pdf_obj *lock = NULL, *references = NULL, *dict = NULL, *catalog;
+    lsi_field_plan plan;
+    int rc;
+
+    if (j->fill != NULL && lsi_pdf_doc_deref(j->doc, lsi_pdf_dict_get(j->fill->dict, "Lock"),
+                                             &target_lock) == LSIGN_OK)
+        req.target_lock = target_lock;
+    catalog = root != NULL && root->type == LSI_PDF_REF
+                  ? lsi_pdf_new_ref(j->arena, root->u.ref.num, root->u.ref.gen)
+                  : NULL;
+    if (catalog == NULL)
+        return lsi_error(LSIGN_E_PARSE, "PDF: the trailer has no /Root reference");
+    rc = lsi_mdp_lock_dict(j->arena, &req, &lock);
+    if (rc == LSIGN_OK)
+        rc = lsi_mdp_references(j->arena, &req, lock, catalog, &references);
+    if (rc == LSIGN_OK)
+        rc = sig_dict(j, references, &dict);
+    if (rc != LSIGN_OK)
+        return rc;
+    plan = (lsi_field_plan){lsi_pdf_writer_new_number(w), j->fill, j->name, lock,
+                            j->opts->certify != LSIGN_CERTIFY_NONE};
+    rc = lsi_sigdict_write(w, plan.sig_num, dict, j->reserved, &j->slots);
+    return rc == LSIGN_OK ? lsi_fields_write(j->doc, w, j->arena, &plan) : rc;
+}
+
+static int hash_tap(void *md, const unsigned char *data, size_t len)
+{
+    if (EVP_DigestUpdate(md, data, len) != 1)
+        return lsi_error_openssl(LSIGN_E_CRYPTO, "PDF: hashing the document failed");
+    return LSIGN_OK;
+}
+
+/* The signature over the finished file, written into its placeholder. */
+static int sign_range(job *j, lsi_output *out)
+{
+    unsigned char hash[EVP_MAX_MD_SIZE], *der = NULL;
+    unsigned int hash_len = 0;
+    size_t der_len = 0;
+    int rc = lsi_sigdict_close_range(out, &j->slots, j->md);
+
+    if (rc == LSIGN_OK && EVP_DigestFinal_ex(j->md, hash, &hash_len) != 1)
+        rc = lsi_error_openssl(LSIGN_E_CRYPTO, "PDF: hashing the document failed");
+    if (rc == LSIGN_OK)
+        rc = lsi_cms_sign_detached(j->signer, &j->cms, hash, hash_len, &der, &der_len);
+    if (rc == LSIGN_OK)
+        rc = lsi_sigdict_fill(out, &j->slots, der, der_len);
+    free(der);
+    return rc;
+}
+
+/* Copies the input while hashing it (one pass), then appends the update and signs. */
+static int write_signed(job *j, lsi_output *out)
+{
+    size_t hash_len;
+    lsi_pdf_writer *w = NULL;
+    int rc;
+
+    if ((j->md = EVP_MD_CTX_new()) == NULL ||
+        EVP_DigestInit_ex(j->md, lsi_digest_md(j->opts->digest, &hash_len), NULL) != 1)
+        return lsi_error_openssl(LSIGN_E_CRYPTO, "PDF: cannot start the document hash");
+    lsi_output_set_tap(out, hash_tap, j->md);
+    rc = lsi_pdf_writer_begin(j->doc, j->in, out, &w);
+    lsi_output_set_tap(out, NULL, NULL);
+    if (rc == LSIGN_OK)
+        rc = lsi_output_capture(out);
+    if (rc == LSIGN_OK)
+        rc = write_objects(j, w);
+    if (rc == LSIGN_OK)
+        rc = lsi_pdf_writer_finish(w);
+    lsi_pdf_writer_free(w);
+    return rc == LSIGN_OK ? sign_range(j, out) : rc;
+}
+
+int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsign_output *output,
+                   const lsign_pdf_sign_options *opts)
+{
+    static const lsign_pdf_sign_options defaults = LSIGN_PDF_SIGN_OPTIONS_INIT;
+    job j;
+    lsi_output *out = NULL;
+    int rc;
+
+    if (signer == NULL || input == NULL || output == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_pdf_sign: NULL signer, input or output");
+    memset(&j, 0, sizeof j);
+    j.ctx = ctx;
+    j.signer = signer;
+    j.opts = opts != NULL ? opts : &defaults;
+    j.in = lsi_input_of(input);
+    rc = check_options(j.opts);
+    if (rc == LSIGN_OK)
+        rc = prepare(&j);
+    if (rc == LSIGN_OK)
+        rc = lsi_stream_begin(output, input, &out);
+    if (rc == LSIGN_OK) {
+        rc = lsi_stream_finish(output, out, write_signed(&j, out));
+        if (rc == LSIGN_OK)
+            lsi_log(ctx, LSIGN_LOG_INFO, "PDF signed in field '%s' (%zu bytes reserved)",
+                    j.fill != NULL ? j.fill->name : j.name, j.reserved);
+    }
+    job_free(&j);
+    return rc == LSIGN_OK ? rc : lsi_error_wrap("PDF signing");
+}
