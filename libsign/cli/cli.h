@@ -1,0 +1,64 @@
+/*
+ * The libsign command line: what main.c shares with the subcommands.
+ * Internal to the program; it calls only the exported lsign_* functions.
+ */
+#ifndef LSIGN_CLI_H
+#define LSIGN_CLI_H
+
+#include <stdarg.h>
+
+/* Exit statuses, the same for every subcommand. */
+#define CLI_EXIT_OK     0 /* every file was processed */
+#define CLI_EXIT_FAILED 1 /* at least one file failed; the others were processed */
+#define CLI_EXIT_USAGE  2 /* bad command line: unknown flag, missing or bad value */
+#define CLI_EXIT_SETUP  3 /* the key (or the context) could not be set up; no file processed */
+
+/* The program's name in messages. */
+#define CLI_NAME "libsign"
+
+/* One accepted value of a flag: its spelling and what it stands for. */
+typedef struct cli_choice {
+    const char *name;
+    int value;
+} cli_choice;
+
+/*
+ * Looks `arg` up in `choices` (terminated by a NULL name). On a miss prints
+ * "libsign: FLAG: 'ARG' is not accepted; use one of a, b or c" and a pointer
+ * to 'libsign HELP_FOR --help', and returns CLI_EXIT_USAGE; else stores the
+ * value and returns CLI_EXIT_OK.
+ */
+int cli_parse_choice(const char *help_for, const char *flag, const char *arg,
+                     const cli_choice *choices, int *value);
+
+/* Prints "libsign: MESSAGE" and a newline to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* As cli_error(), with "libsign: warning: " in front. */
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Prints "libsign: MESSAGE" and "Try 'libsign HELP_FOR --help'." to stderr;
+ * returns CLI_EXIT_USAGE.
+ */
+int cli_usage_error(const char *help_for, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Reports the option getopt_long() just refused: `ret` is what it returned
+ * ('?' unknown, ':' missing value; the optstring starts with ':') and `opt`
+ * the optopt it set. Never echoes an "=VALUE" part, which could be a PIN.
+ * Returns CLI_EXIT_USAGE.
+ */
+int cli_bad_option(const char *help_for, char *const argv[], int ret, int opt);
+
+/* An lsign_log_fn printing "libsign: LEVEL: MESSAGE" to stderr. */
+void cli_log_to_stderr(int level, const char *message, void *userdata);
+
+/* The subcommand "sign"; argv[0] is "sign". Returns an exit status. */
+int cli_cmd_sign(int argc, char *argv[]);
+
+/* Prints the help of "sign" to stdout. */
+void cli_sign_help(void);
+
+#endif

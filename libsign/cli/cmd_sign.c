@@ -1,0 +1,539 @@
+/*
+ * libsign sign: signs PDF files (PAdES) with one key, opened once.
+ *
+ * The whole command line is checked before the key is opened, so a mistake
+ * costs no token login; the key is opened once (one login) and every FILE is
+ * then signed in turn. A file that fails is reported and skipped, and its
+ * output is not created (the library writes to a temporary file and renames
+ * it only on success).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libsign/libsign.h"
+
+#include "cli.h"
+
+/* Long options without a short form. */
+enum {
+    OPT_KEY = 256,
+    OPT_MODULE,
+    OPT_CERT,
+    OPT_CHAIN,
+    OPT_PIN_SOURCE,
+    OPT_DIGEST,
+    OPT_SCHEME,
+    OPT_SUBFILTER,
+    OPT_REASON,
+    OPT_LOCATION,
+    OPT_CONTACT,
+    OPT_NAME,
+    OPT_FIELD,
+    OPT_CERTIFY,
+    OPT_LOCK_ALL,
+    OPT_LOCK_INCLUDE,
+    OPT_LOCK_EXCLUDE,
+    OPT_INCLUDE_ROOT,
+    OPT_TIME,
+    OPT_TRUST,
+    OPT_OUTPUT_DIR,
+    OPT_HELP
+};
+
+static const struct option long_options[] = {
+    {"key", required_argument, NULL, OPT_KEY},
+    {"module", required_argument, NULL, OPT_MODULE},
+    {"cert", required_argument, NULL, OPT_CERT},
+    {"chain", required_argument, NULL, OPT_CHAIN},
+    {"pin-source", required_argument, NULL, OPT_PIN_SOURCE},
+    {"digest", required_argument, NULL, OPT_DIGEST},
+    {"scheme", required_argument, NULL, OPT_SCHEME},
+    {"subfilter", required_argument, NULL, OPT_SUBFILTER},
+    {"reason", required_argument, NULL, OPT_REASON},
+    {"location", required_argument, NULL, OPT_LOCATION},
+    {"contact", required_argument, NULL, OPT_CONTACT},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"field", required_argument, NULL, OPT_FIELD},
+    {"certify", required_argument, NULL, OPT_CERTIFY},
+    {"lock-all", no_argument, NULL, OPT_LOCK_ALL},
+    {"lock-include", required_argument, NULL, OPT_LOCK_INCLUDE},
+    {"lock-exclude", required_argument, NULL, OPT_LOCK_EXCLUDE},
+    {"include-root", no_argument, NULL, OPT_INCLUDE_ROOT},
+    {"time", required_argument, NULL, OPT_TIME},
+    {"trust", required_argument, NULL, OPT_TRUST},
+    {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"output", required_argument, NULL, 'o'},
+    {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0}};
+
+static const cli_choice digests[] = {{"sha256", LSIGN_DIGEST_SHA256},
+                                     {"sha384", LSIGN_DIGEST_SHA384},
+                                     {"sha512", LSIGN_DIGEST_SHA512},
+                                     {NULL, 0}};
+
+static const cli_choice schemes[] = {{"auto", LSIGN_SCHEME_AUTO},
+                                     {"pkcs1", LSIGN_SCHEME_RSA_PKCS1},
+                                     {"pss", LSIGN_SCHEME_RSA_PSS},
+                                     {"ecdsa", LSIGN_SCHEME_ECDSA},
+                                     {NULL, 0}};
+
+static const cli_choice subfilters[] = {
+    {"cades", LSIGN_SUBFILTER_CADES}, {"pkcs7", LSIGN_SUBFILTER_PKCS7}, {NULL, 0}};
+
+static const cli_choice certify_levels[] = {{"none", LSIGN_CERTIFY_NONE},
+                                            {"no-changes", LSIGN_CERTIFY_NO_CHANGES},
+                                            {"form-filling", LSIGN_CERTIFY_FORM_FILLING},
+                                            {"annotations", LSIGN_CERTIFY_ANNOTATIONS},
+                                            {NULL, 0}};
+
+/* Everything the command line asked for. Strings point into argv unless noted. */
+typedef struct sign_args {
+    const char *key;
+    const char *trust;
+    const char *output;     /* -o: one FILE */
+    const char *output_dir; /* --output-dir: every FILE */
+    const char *lock_flag;  /* the --lock-* flag given, for messages */
+    int verbose;
+    int quiet;
+    lsign_signer_options signer;
+    lsign_pdf_sign_options pdf;
+    char **lock_names; /* owned, each owned */
+    size_t lock_count;
+    char *const *inputs; /* the FILE operands */
+    size_t input_count;
+    char **outputs; /* owned, each owned: where each FILE goes ("-": stdout) */
+} sign_args;
+
+static void args_free(sign_args *a)
+{
+    for (size_t i = 0; i < a->lock_count; i++)
+        free(a->lock_names[i]);
+    free(a->lock_names);
+    if (a->outputs != NULL) {
+        for (size_t i = 0; i < a->input_count; i++)
+            free(a->outputs[i]);
+        free(a->outputs);
+    }
+}
+
+void cli_sign_help(void)
+{
+    fputs("Usage: libsign sign --key KEY [OPTION]... FILE -o OUT\n"
+          "   or: libsign sign --key KEY [OPTION]... FILE... --output-dir DIR\n"
+          "Signs PDF files (PAdES baseline B-B) as incremental updates: every input's bytes\n"
+          "stay an exact prefix of its output, and inputs are never changed.\n"
+          "\n"
+          "Key:\n"
+          "  --key KEY            a PKCS#11 URI (pkcs11:token=LABEL;id=%01;type=private), a\n"
+          "                       PKCS#12 file (.p12, .pfx) or a PEM/DER private key file\n"
+          "  --module PATH        PKCS#11 module (else the URI's module-path, else\n"
+          "                       $LIBSIGN_PKCS11_MODULE, else p11-kit's proxy)\n"
+          "  --cert FILE          signer certificate, when neither the token nor KEY has it\n"
+          "  --chain FILE         intermediate certificates (PEM), leaf to root\n"
+          "  --pin-source SRC     where the PIN or file password comes from: env:VAR,\n"
+          "                       file:PATH (one trailing newline stripped) or prompt (asked\n"
+          "                       on the terminal); else the URI's pin-source. There is no\n"
+          "                       option taking the PIN itself: command lines are visible to\n"
+          "                       other users.\n"
+          "  --trust FILE         trust anchors to load (a PEM file, or a directory)\n"
+          "\n"
+          "Signature:\n"
+          "  --digest ALG         sha256 (default), sha384 or sha512\n"
+          "  --scheme S           auto (default: PKCS#1 v1.5 for RSA, ECDSA for EC), pkcs1,\n"
+          "                       pss or ecdsa\n"
+          "  --subfilter F        cades (default: ETSI.CAdES.detached) or pkcs7\n"
+          "                       (adbe.pkcs7.detached, for older readers)\n"
+          "  --reason TEXT        /Reason of the signature\n"
+          "  --location TEXT      /Location\n"
+          "  --contact TEXT       /ContactInfo\n"
+          "  --name TEXT          /Name of the signer\n"
+          "  --field NAME         fill the empty signature field NAME, or make a new field\n"
+          "                       of that name (default: a new field Signature<N>)\n"
+          "  --certify LEVEL      none (default: an approval signature), no-changes,\n"
+          "                       form-filling or annotations: a certification (DocMDP),\n"
+          "                       which must be the document's first signature\n"
+          "  --lock-all           lock every form field (FieldMDP)\n"
+          "  --lock-include NAME[,NAME...]  lock these fields\n"
+          "  --lock-exclude NAME[,NAME...]  lock every field but these\n"
+          "                       (one --lock-* kind at most; a kind may be repeated)\n"
+          "  --include-root       embed the root certificate too\n"
+          "  --time SECONDS       the claimed signing time (/M), seconds since 1970 (default:\n"
+          "                       now); the certificate is still checked against now\n"
+          "\n"
+          "Files:\n"
+          "  FILE                 a PDF file; '-' reads standard input (with -o only)\n"
+          "  -o, --output OUT     where the one FILE goes; '-' writes standard output\n"
+          "  --output-dir DIR     each FILE goes to DIR/<its base name>; needed for several\n"
+          "                       FILEs. An output that would overwrite its input, or two\n"
+          "                       FILEs with the same base name, are refused.\n"
+          "\n"
+          "Messages:\n"
+          "  -v, --verbose        log what the library does (-v info, -vv debug)\n"
+          "  -q, --quiet          print nothing but errors\n"
+          "  --help               show this help\n"
+          "By default each signed file gives one line on stderr, \"signed FILE -> OUT\",\n"
+          "and the library's warnings (e.g. a token reconnected) are shown.\n"
+          "\n"
+          "The key is opened once (one token login), then every FILE is signed. A FILE\n"
+          "that fails is reported as \"libsign: FILE: REASON\" and gets no output; the\n"
+          "others are still signed.\n"
+          "\n"
+          "Exit status:\n"
+          "  0  every FILE was signed\n"
+          "  1  some FILE failed (the others were signed)\n"
+          "  2  usage error: unknown option, missing or bad value; nothing was done\n"
+          "  3  the key could not be opened (wrong PIN, token or module missing, certificate\n"
+          "     expired, ...) or --trust could not be loaded; no FILE was processed\n",
+          stdout);
+}
+
+/* Splits "A,B,C" onto a->lock_names. */
+static int add_lock_names(sign_args *a, const char *flag, const char *list)
+{
+    const char *p = list;
+
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        char **grown;
+
+        if (len == 0)
+            return cli_usage_error("sign", "%s: empty field name in '%s'", flag, list);
+        grown = realloc(a->lock_names, (a->lock_count + 1) * sizeof *grown);
+        if (grown == NULL)
+            goto nomem;
+        a->lock_names = grown;
+        if ((a->lock_names[a->lock_count] = strndup(p, len)) == NULL)
+            goto nomem;
+        a->lock_count++;
+        if (p[len] == '\0')
+            return CLI_EXIT_OK;
+        p += len + 1;
+    }
+nomem:
+    cli_error("out of memory");
+    return CLI_EXIT_USAGE;
+}
+
+static int set_lock(sign_args *a, const char *flag, int lock, const char *list)
+{
+    if (a->pdf.lock != LSIGN_LOCK_NONE && a->pdf.lock != lock)
+        return cli_usage_error("sign",
+                               "%s: only one of --lock-all, --lock-include and "
+                               "--lock-exclude may be given",
+                               flag);
+    a->pdf.lock = lock;
+    a->lock_flag = flag;
+    return list != NULL ? add_lock_names(a, flag, list) : CLI_EXIT_OK;
+}
+
+static int parse_time(const char *arg, int64_t *out)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0 || v <= 0)
+        return cli_usage_error("sign",
+                               "--time: '%s' is not accepted; give the signing time as a "
+                               "positive number of seconds since 1970 (e.g. %s)",
+                               arg, "1735689600");
+    *out = (int64_t)v;
+    return CLI_EXIT_OK;
+}
+
+/* The PIN source is checked here so that a mistake costs no token login. Its value is never
+ * printed: it may be a PIN typed in the wrong place. */
+static int check_pin_source(const char *src)
+{
+    if ((strncmp(src, "env:", 4) == 0 && src[4] != '\0') ||
+        (strncmp(src, "file:", 5) == 0 && src[5] != '\0') || strcmp(src, "prompt") == 0)
+        return CLI_EXIT_OK;
+    return cli_usage_error("sign", "--pin-source: use env:VAR, file:PATH or prompt (the value "
+                                   "given is not shown: it might be a PIN)");
+}
+
+static int parse_options(sign_args *a, int argc, char *argv[])
+{
+    int c, rc = CLI_EXIT_OK;
+
+    opterr = 0;
+    optind = 1;
+    while (rc == CLI_EXIT_OK && (c = getopt_long(argc, argv, ":o:vq", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_KEY: a->key = optarg; break;
+        case OPT_MODULE: a->signer.module = optarg; break;
+        case OPT_CERT: a->signer.cert_file = optarg; break;
+        case OPT_CHAIN: a->signer.chain_file = optarg; break;
+        case OPT_PIN_SOURCE:
+            a->signer.pin_source = optarg;
+            rc = check_pin_source(optarg);
+            break;
+        case OPT_DIGEST:
+            rc = cli_parse_choice("sign", "--digest", optarg, digests, &a->pdf.digest);
+            break;
+        case OPT_SCHEME:
+            rc = cli_parse_choice("sign", "--scheme", optarg, schemes, &a->pdf.scheme);
+            break;
+        case OPT_SUBFILTER:
+            rc = cli_parse_choice("sign", "--subfilter", optarg, subfilters, &a->pdf.subfilter);
+            break;
+        case OPT_REASON: a->pdf.reason = optarg; break;
+        case OPT_LOCATION: a->pdf.location = optarg; break;
+        case OPT_CONTACT: a->pdf.contact_info = optarg; break;
+        case OPT_NAME: a->pdf.name = optarg; break;
+        case OPT_FIELD: a->pdf.field_name = optarg; break;
+        case OPT_CERTIFY:
+            rc = cli_parse_choice("sign", "--certify", optarg, certify_levels, &a->pdf.certify);
+            break;
+        case OPT_LOCK_ALL: rc = set_lock(a, "--lock-all", LSIGN_LOCK_ALL, NULL); break;
+        case OPT_LOCK_INCLUDE:
+            rc = set_lock(a, "--lock-include", LSIGN_LOCK_INCLUDE, optarg);
+            break;
+        case OPT_LOCK_EXCLUDE:
+            rc = set_lock(a, "--lock-exclude", LSIGN_LOCK_EXCLUDE, optarg);
+            break;
+        case OPT_INCLUDE_ROOT: a->pdf.include_root = 1; break;
+        case OPT_TIME: rc = parse_time(optarg, &a->pdf.signing_time); break;
+        case OPT_TRUST: a->trust = optarg; break;
+        case 'v': a->verbose++; break;
+        case 'q': a->quiet = 1; break;
+        case 'o':
+            if (a->output != NULL)
+                rc = cli_usage_error("sign", "-o/--output: given twice");
+            a->output = optarg;
+            break;
+        case OPT_OUTPUT_DIR:
+            if (a->output_dir != NULL)
+                rc = cli_usage_error("sign", "--output-dir: given twice");
+            a->output_dir = optarg;
+            break;
+        case OPT_HELP: return -1;
+        default: rc = cli_bad_option("sign", argv, c, optopt); break;
+        }
+    }
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    a->inputs = argv + optind;
+    a->input_count = (size_t)(argc - optind);
+    return CLI_EXIT_OK;
+}
+
+/* Where FILE goes with --output-dir: DIR/<base name of FILE>. NULL when out of memory. */
+static char *output_in_dir(const char *dir, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    const char *base = slash != NULL ? slash + 1 : file;
+    size_t dir_len = strlen(dir);
+    size_t size;
+    char *path;
+
+    while (dir_len > 1 && dir[dir_len - 1] == '/')
+        dir_len--;
+    size = dir_len + 1 + strlen(base) + 1;
+    if ((path = malloc(size)) != NULL)
+        snprintf(path, size, "%.*s/%s", (int)dir_len, dir, base);
+    return path;
+}
+
+/* The file behind FILE or OUT ("-": the standard descriptor); 0 when there is none yet. */
+static int identify(const char *name, int std_fd, struct stat *st)
+{
+    if (strcmp(name, "-") == 0)
+        return fstat(std_fd, st) == 0 && S_ISREG(st->st_mode);
+    return stat(name, st) == 0;
+}
+
+static const char *shown(const char *name, int is_output)
+{
+    if (strcmp(name, "-") == 0)
+        return is_output ? "<stdout>" : "<stdin>";
+    return name;
+}
+
+/* Checks the operands and decides every output before anything is opened. */
+static int plan_outputs(sign_args *a)
+{
+    struct stat st;
+
+    if (a->key == NULL)
+        return cli_usage_error("sign", "--key KEY is required (a pkcs11: URI, a .p12/.pfx file "
+                                       "or a PEM key file)");
+    if (a->input_count == 0)
+        return cli_usage_error("sign", "no FILE to sign");
+    if (a->output != NULL && a->output_dir != NULL)
+        return cli_usage_error("sign", "give either -o OUT or --output-dir DIR, not both");
+    if (a->output == NULL && a->output_dir == NULL)
+        return cli_usage_error("sign", "%s",
+                               a->input_count == 1
+                                   ? "missing -o OUT (or --output-dir DIR)"
+                                   : "missing --output-dir DIR (needed for several FILEs)");
+    if (a->output != NULL && a->input_count > 1)
+        return cli_usage_error("sign", "-o takes one FILE; for %zu FILEs use --output-dir DIR",
+                               a->input_count);
+    if (a->output_dir != NULL && (stat(a->output_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        return cli_usage_error("sign", "--output-dir: '%s' is not a directory", a->output_dir);
+    if (a->pdf.lock != LSIGN_LOCK_NONE && a->pdf.lock != LSIGN_LOCK_ALL && a->lock_count == 0)
+        return cli_usage_error("sign", "%s: no field named", a->lock_flag);
+
+    a->outputs = calloc(a->input_count, sizeof *a->outputs);
+    if (a->outputs == NULL) {
+        cli_error("out of memory");
+        return CLI_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < a->input_count; i++) {
+        const char *in = a->inputs[i];
+        struct stat in_st, out_st;
+
+        if (a->output_dir != NULL) {
+            if (strcmp(in, "-") == 0)
+                return cli_usage_error("sign", "standard input ('-') needs -o OUT, not "
+                                               "--output-dir");
+            if (in[0] == '\0' || in[strlen(in) - 1] == '/')
+                return cli_usage_error("sign", "'%s' is not a file name", in);
+            a->outputs[i] = output_in_dir(a->output_dir, in);
+        } else {
+            a->outputs[i] = strdup(a->output);
+        }
+        if (a->outputs[i] == NULL) {
+            cli_error("out of memory");
+            return CLI_EXIT_USAGE;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->outputs[i], a->outputs[j]) == 0)
+                return cli_usage_error("sign", "'%s' and '%s' would both be written to '%s'",
+                                       a->inputs[j], in, a->outputs[i]);
+        if (identify(in, 0, &in_st) && identify(a->outputs[i], 1, &out_st) &&
+            in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino)
+            return cli_usage_error("sign",
+                                   "%s: the output '%s' is the input file itself; inputs are "
+                                   "never overwritten, write elsewhere",
+                                   shown(in, 0), shown(a->outputs[i], 1));
+    }
+    if (a->output != NULL && strcmp(a->output, "-") == 0 && isatty(1))
+        return cli_usage_error("sign", "-o -: standard output is a terminal; redirect it to a "
+                                       "file or a pipe");
+    return CLI_EXIT_OK;
+}
+
+/* A pin-value in the URI works, but the whole command line can be read by other users. */
+static void warn_pin_in_uri(const sign_args *a)
+{
+    if (a->quiet || strncasecmp(a->key, "pkcs11:", 7) != 0)
+        return;
+    if (strstr(a->key, "pin-value=") != NULL)
+        cli_warning("the key URI holds a pin-value: a PIN on the command line is visible to "
+                    "other users of this machine; use --pin-source env:VAR, file:PATH or "
+                    "prompt");
+}
+
+static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
+{
+    struct stat st;
+    int rc;
+
+    if (lsign_ctx_new(ctx, NULL) != LSIGN_OK) {
+        cli_error("%s", lsign_last_error());
+        return CLI_EXIT_SETUP;
+    }
+    if (!a->quiet) {
+        int level = a->verbose >= 2   ? LSIGN_LOG_DEBUG
+                    : a->verbose == 1 ? LSIGN_LOG_INFO
+                                      : LSIGN_LOG_WARNING;
+        lsign_ctx_set_log(*ctx, level, cli_log_to_stderr, NULL);
+    }
+    if (a->trust != NULL) {
+        rc = stat(a->trust, &st) == 0 && S_ISDIR(st.st_mode)
+                 ? lsign_ctx_add_trust_dir(*ctx, a->trust)
+                 : lsign_ctx_add_trust_file(*ctx, a->trust);
+        if (rc != LSIGN_OK) {
+            cli_error("--trust: %s", lsign_last_error());
+            return CLI_EXIT_SETUP;
+        }
+    }
+    warn_pin_in_uri(a);
+    /* The key is not named in the message: a URI may hold a PIN. */
+    if (lsign_signer_open(signer, *ctx, a->key, &a->signer) != LSIGN_OK) {
+        cli_error("cannot open the key: %s", lsign_last_error());
+        return CLI_EXIT_SETUP;
+    }
+    if (a->verbose)
+        fprintf(stderr, "%s: key opened: %s\n", CLI_NAME, lsign_signer_subject(*signer));
+    return CLI_EXIT_OK;
+}
+
+/* Signs one FILE to its output; reports a failure as "libsign: FILE: REASON". */
+static int sign_one(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, size_t i)
+{
+    const char *in_name = a->inputs[i], *out_name = a->outputs[i];
+    lsign_input *in = NULL;
+    lsign_output *out = NULL;
+    int rc;
+
+    rc = strcmp(in_name, "-") == 0 ? lsign_input_from_fd(&in, 0)
+                                   : lsign_input_from_path(&in, in_name);
+    if (rc == LSIGN_OK)
+        rc = strcmp(out_name, "-") == 0 ? lsign_output_to_fd(&out, 1)
+                                        : lsign_output_to_path(&out, out_name);
+    if (rc == LSIGN_OK)
+        rc = lsign_pdf_sign(ctx, signer, in, out, &a->pdf);
+    if (rc != LSIGN_OK)
+        cli_error("%s: %s", shown(in_name, 0), lsign_last_error());
+    else if (!a->quiet)
+        fprintf(stderr, "signed %s -> %s\n", shown(in_name, 0), shown(out_name, 1));
+    lsign_output_free(out);
+    lsign_input_free(in);
+    return rc;
+}
+
+int cli_cmd_sign(int argc, char *argv[])
+{
+    sign_args a;
+    lsign_ctx *ctx = NULL;
+    lsign_signer *signer = NULL;
+    int rc;
+    size_t failed = 0;
+
+    memset(&a, 0, sizeof a);
+    if (lsign_signer_options_init(&a.signer, LSIGN_SIGNER_OPTIONS_VERSION) != LSIGN_OK ||
+        lsign_pdf_sign_options_init(&a.pdf, LSIGN_PDF_SIGN_OPTIONS_VERSION) != LSIGN_OK) {
+        cli_error("%s", lsign_last_error());
+        return CLI_EXIT_SETUP;
+    }
+    rc = parse_options(&a, argc, argv);
+    if (rc < 0) {
+        cli_sign_help();
+        args_free(&a);
+        return CLI_EXIT_OK;
+    }
+    if (rc == CLI_EXIT_OK && a.verbose && a.quiet)
+        rc = cli_usage_error("sign", "-v/--verbose and -q/--quiet exclude each other");
+    if (rc == CLI_EXIT_OK)
+        rc = plan_outputs(&a);
+    if (rc == CLI_EXIT_OK) {
+        a.pdf.lock_fields = (const char *const *)a.lock_names;
+        a.pdf.lock_field_count = a.lock_count;
+        rc = setup(&a, &ctx, &signer);
+    }
+    if (rc == CLI_EXIT_OK) {
+        for (size_t i = 0; i < a.input_count; i++)
+            if (sign_one(&a, ctx, signer, i) != LSIGN_OK)
+                failed++;
+        if (failed > 0 && a.input_count > 1)
+            cli_error("%zu of %zu files failed", failed, a.input_count);
+        rc = failed > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+    }
+    lsign_signer_free(signer);
+    lsign_ctx_free(ctx);
+    args_free(&a);
+    return rc;
+}

@@ -1,0 +1,157 @@
+/*
+ * libsign: the command line. Dispatches to a subcommand and holds what they
+ * share: messages, exit statuses, the parsing of enumerated flag values and
+ * the log callback. Only the exported lsign_* functions are used.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libsign/libsign.h"
+
+#include "cli.h"
+
+__attribute__((format(printf, 2, 0))) static void vmessage(const char *prefix, const char *fmt,
+                                                           va_list ap)
+{
+    fprintf(stderr, "%s: %s", CLI_NAME, prefix);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmessage("", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmessage("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *help_for, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmessage("", fmt, ap);
+    va_end(ap);
+    if (help_for != NULL)
+        fprintf(stderr, "Try '%s %s --help'.\n", CLI_NAME, help_for);
+    else
+        fprintf(stderr, "Try '%s --help'.\n", CLI_NAME);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_parse_choice(const char *help_for, const char *flag, const char *arg,
+                     const cli_choice *choices, int *value)
+{
+    for (const cli_choice *c = choices; c->name != NULL; c++) {
+        if (strcmp(arg, c->name) == 0) {
+            *value = c->value;
+            return CLI_EXIT_OK;
+        }
+    }
+    fprintf(stderr, "%s: %s: '%s' is not accepted; use one of ", CLI_NAME, flag, arg);
+    for (const cli_choice *c = choices; c->name != NULL; c++)
+        fprintf(stderr, "%s%s", c == choices ? "" : (c[1].name != NULL ? ", " : " or "), c->name);
+    fputc('\n', stderr);
+    fprintf(stderr, "Try '%s %s --help'.\n", CLI_NAME, help_for);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_bad_option(const char *help_for, char *const argv[], int ret, int opt)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    int name_len = (int)strcspn(arg, "=");
+    int is_long = strncmp(arg, "--", 2) == 0;
+
+    if (ret == ':' && !is_long)
+        return cli_usage_error(help_for, "option '-%c' needs a value", opt);
+    if (ret == ':')
+        return cli_usage_error(help_for, "option '%.*s' needs a value", name_len, arg);
+    if (opt != 0 || !is_long)
+        return cli_usage_error(help_for, "unknown option '-%c'", opt);
+    /* The value after '=' is never printed: it might be a PIN. */
+    return cli_usage_error(help_for, "unknown or ambiguous option '%.*s'", name_len, arg);
+}
+
+void cli_log_to_stderr(int level, const char *message, void *userdata)
+{
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+    const char *name = level >= 0 && level <= 3 ? names[level] : "log";
+
+    (void)userdata;
+    fprintf(stderr, "%s: %s: %s\n", CLI_NAME, name, message);
+}
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "Usage: %s COMMAND [OPTION]... [FILE]...\n"
+            "Signs documents with keys on PKCS#11 tokens and HSMs, in PKCS#12 files or PEM "
+            "files.\n"
+            "\n"
+            "Commands:\n"
+            "  sign        sign PDF files (PAdES)\n"
+            "  help [CMD]  show this help, or the help of CMD\n"
+            "\n"
+            "Options:\n"
+            "  --version   print the version and exit\n"
+            "  --help      show this help and exit\n"
+            "\n"
+            "Exit status: 0 success, 1 some file failed, 2 usage error, 3 the key could not be\n"
+            "opened. '%s COMMAND --help' describes a command.\n",
+            CLI_NAME, CLI_NAME);
+}
+
+static int help(int argc, char *argv[])
+{
+    if (argc < 2) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc > 2)
+        return cli_usage_error(NULL, "help: one command at most");
+    if (strcmp(argv[1], "sign") == 0) {
+        cli_sign_help();
+        return CLI_EXIT_OK;
+    }
+    return cli_usage_error(NULL, "help: unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char *argv[])
+{
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+
+    if (cmd == NULL) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(cmd, "sign") == 0)
+        return cli_cmd_sign(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0)
+        return help(argc - 1, argv + 1);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return argc == 2 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        if (argc != 2)
+            return cli_usage_error(NULL, "--version takes no arguments");
+        /* The library's own version: the one that actually runs. */
+        printf("%s %s\n", CLI_NAME, lsign_version());
+        return CLI_EXIT_OK;
+    }
+    if (cmd[0] == '-')
+        return cli_usage_error(NULL, "unknown option '%.*s'", (int)strcspn(cmd, "="), cmd);
+    return cli_usage_error(NULL, "unknown command '%s'", cmd);
+}
