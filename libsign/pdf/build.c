@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 int lsi_pdf_built(const void *obj)
 {
@@ -123,35 +124,6 @@ lsi_pdf_obj *lsi_pdf_array_with(lsi_arena *arena, const lsi_pdf_obj *array, lsi_
     return copy;
 }
 
-/* Decodes one UTF-8 sequence at s[*i] (strict: no overlongs, surrogates or > U+10FFFF). */
-static int utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
-{
-    static const uint32_t min_by_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    unsigned char c = s[*i];
-    size_t n = c < 0x80             ? 1
-               : (c & 0xE0) == 0xC0 ? 2
-               : (c & 0xF0) == 0xE0 ? 3
-               : (c & 0xF8) == 0xF0 ? 4
-                                    : 0;
-    uint32_t v;
-
-    if (n == 0 || *i + n > len)
-        return 0;
-    v = n == 1 ? c : c & (0xFFu >> (n + 1));
-    for (size_t k = 1; k < n; k++) {
-        if ((s[*i + k] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[*i + k] & 0x3Fu);
-    }
-    if (n > 1 && v < min_by_len[n])
-        return 0;
-    if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *i += n;
-    *cp = v;
-    return 1;
-}
-
 static int printable_ascii(const char *text)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
@@ -175,7 +147,7 @@ lsi_pdf_obj *lsi_pdf_new_text(lsi_arena *arena, const char *text)
     utf16[0] = 0xFE;
     utf16[1] = 0xFF;
     for (size_t i = 0; i < len;) {
-        if (!utf8_next(s, len, &i, &cp)) {
+        if (!lsi_utf8_next(s, len, &i, &cp)) {
             lsi_error(LSIGN_E_INVALID_ARG, "text is not valid UTF-8 (byte %zu): \"%.40s\"", i,
                       text);
             return NULL;
