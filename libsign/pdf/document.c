@@ -782,25 +782,41 @@ static void predictor_of(lsi_pdf_doc *doc, const lsi_pdf_obj *parms, lsi_pdf_pre
     (void)get_int(parms, "Columns", &p->columns);
 }
 
+/* Decodes `in` through filter `name` into a new buffer. */
+static int decode_filter(lsi_pdf_doc *doc, const char *name, const unsigned char *in, size_t len,
+                         unsigned char **out, size_t *out_len)
+{
+    uint64_t max = doc->limits.max_stream_bytes;
+    int truncated = 0, rc;
+
+    if (strcmp(name, "ASCIIHexDecode") == 0 || strcmp(name, "AHx") == 0)
+        return lsi_pdf_asciihex_decode(in, len, max, out, out_len);
+    if (strcmp(name, "ASCII85Decode") == 0 || strcmp(name, "A85") == 0)
+        return lsi_pdf_ascii85_decode(in, len, max, out, out_len);
+    if (strcmp(name, "FlateDecode") != 0 && strcmp(name, "Fl") != 0)
+        return lsi_error(LSIGN_E_UNSUPPORTED, "PDF stream filter /%s is not supported here", name);
+    rc = lsi_pdf_inflate(in, len, max, out, out_len, &truncated);
+    if (rc == LSIGN_OK && truncated)
+        doc->parser.warnings++;
+    return rc;
+}
+
 /* Applies filter `name` (with its /DecodeParms) to *buf, replacing it. */
 static int apply_filter(lsi_pdf_doc *doc, const char *name, const lsi_pdf_obj *parms,
                         unsigned char **buf, size_t *len)
 {
     unsigned char *out;
     size_t out_len;
-    int truncated, rc;
     lsi_pdf_predictor pred;
+    int rc = decode_filter(doc, name, *buf, *len, &out, &out_len);
 
-    if (strcmp(name, "FlateDecode") != 0 && strcmp(name, "Fl") != 0)
-        return lsi_error(LSIGN_E_UNSUPPORTED, "PDF stream filter /%s is not supported here", name);
-    rc = lsi_pdf_inflate(*buf, *len, doc->limits.max_stream_bytes, &out, &out_len, &truncated);
     if (rc != LSIGN_OK)
         return rc;
-    if (truncated)
-        doc->parser.warnings++;
     free(*buf);
     *buf = out;
     *len = out_len;
+    if (name[0] == 'A') /* the ASCII filters have no predictors */
+        return LSIGN_OK;
     predictor_of(doc, parms, &pred);
     return lsi_pdf_unpredict(&pred, *buf, *len, len);
 }

@@ -171,3 +171,139 @@ int lsi_pdf_unpredict(const lsi_pdf_predictor *p, unsigned char *data, size_t le
                          (long long)bpc);
     return lsi_error(LSIGN_E_INVALID_ARG, "unknown predictor %lld", (long long)predictor);
 }
+
+/* ---- ASCIIHexDecode, ASCII85Decode ---- */
+
+static int is_space(unsigned char c)
+{
+    return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
+
+static int hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A buffer for the output of an ASCII filter, of at most `max` bytes. */
+typedef struct ascii_out {
+    unsigned char *buf;
+    size_t len, cap;
+    uint64_t max;
+    const char *filter;
+} ascii_out;
+
+static int out_bytes(ascii_out *o, const unsigned char *b, size_t n)
+{
+    if (o->len + n > o->max)
+        return lsi_error(LSIGN_E_LIMIT, "%s: stream decodes to more than %llu bytes (limit)",
+                         o->filter, (unsigned long long)o->max);
+    if (o->len + n > o->cap) {
+        size_t cap = o->cap ? o->cap : 4096;
+        unsigned char *bigger;
+        while (cap < o->len + n)
+            cap *= 2;
+        if ((bigger = realloc(o->buf, cap)) == NULL)
+            return lsi_error_nomem();
+        o->buf = bigger;
+        o->cap = cap;
+    }
+    memcpy(o->buf + o->len, b, n);
+    o->len += n;
+    return LSIGN_OK;
+}
+
+static int ascii_finish(ascii_out *o, int rc, unsigned char **out, size_t *out_len)
+{
+    if (rc == LSIGN_OK && o->buf == NULL && (o->buf = malloc(1)) == NULL)
+        rc = lsi_error_nomem();
+    if (rc != LSIGN_OK) {
+        free(o->buf);
+        o->buf = NULL;
+        o->len = 0;
+    }
+    *out = o->buf;
+    *out_len = o->len;
+    return rc;
+}
+
+int lsi_pdf_asciihex_decode(const unsigned char *in, size_t in_len, uint64_t max_out,
+                            unsigned char **out, size_t *out_len)
+{
+    ascii_out o = {NULL, 0, 0, max_out, "ASCIIHexDecode"};
+    int high = -1, rc = LSIGN_OK;
+
+    for (size_t i = 0; i < in_len && in[i] != '>' && rc == LSIGN_OK; i++) {
+        int v = hex_digit(in[i]);
+        unsigned char byte;
+        if (v < 0 && !is_space(in[i]))
+            rc = lsi_error(LSIGN_E_PARSE, "ASCIIHexDecode: byte 0x%02x at %zu", in[i], i);
+        if (v < 0)
+            continue;
+        if (high < 0) {
+            high = v;
+            continue;
+        }
+        byte = (unsigned char)(high << 4 | v);
+        high = -1;
+        rc = out_bytes(&o, &byte, 1);
+    }
+    if (rc == LSIGN_OK && high >= 0) { /* an odd last digit: followed by 0 */
+        unsigned char byte = (unsigned char)(high << 4);
+        rc = out_bytes(&o, &byte, 1);
+    }
+    return ascii_finish(&o, rc, out, out_len);
+}
+
+/* Writes a group of n characters (2..5, padded with 'u') as n - 1 bytes. */
+static int a85_group(ascii_out *o, const unsigned char *digits, size_t n, size_t at)
+{
+    uint64_t v = 0;
+    unsigned char b[4];
+
+    if (n == 1)
+        return lsi_error(LSIGN_E_PARSE, "ASCII85Decode: a last group of one character at %zu", at);
+    for (size_t i = 0; i < 5; i++)
+        v = v * 85 + (i < n ? digits[i] : 84);
+    if (v > UINT32_MAX)
+        return lsi_error(LSIGN_E_PARSE, "ASCII85Decode: group above 2^32 - 1 at %zu", at);
+    for (size_t i = 0; i < 4; i++)
+        b[i] = (unsigned char)(v >> (24 - 8 * i));
+    return out_bytes(o, b, n - 1);
+}
+
+int lsi_pdf_ascii85_decode(const unsigned char *in, size_t in_len, uint64_t max_out,
+                           unsigned char **out, size_t *out_len)
+{
+    static const unsigned char zeros[4] = {0, 0, 0, 0};
+    ascii_out o = {NULL, 0, 0, max_out, "ASCII85Decode"};
+    unsigned char digits[5];
+    size_t n = 0, i = 0;
+    int rc = LSIGN_OK;
+
+    if (in_len >= 2 && in[0] == '<' && in[1] == '~') /* PostScript's opening, seen in files */
+        i = 2;
+    for (; i < in_len && in[i] != '~' && rc == LSIGN_OK; i++) {
+        unsigned char c = in[i];
+        if (is_space(c))
+            continue;
+        if (c == 'z' && n == 0)
+            rc = out_bytes(&o, zeros, 4);
+        else if (c < '!' || c > 'u')
+            rc = lsi_error(LSIGN_E_PARSE, "ASCII85Decode: byte 0x%02x at %zu", c, i);
+        else
+            digits[n++] = (unsigned char)(c - '!');
+        if (rc == LSIGN_OK && n == 5) {
+            rc = a85_group(&o, digits, 5, i);
+            n = 0;
+        }
+    }
+    if (rc == LSIGN_OK && n > 0)
+        rc = a85_group(&o, digits, n, i);
+    return ascii_finish(&o, rc, out, out_len);
+}

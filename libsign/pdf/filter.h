@@ -1,7 +1,9 @@
 /*
- * Stream filters needed to read a PDF's structure: FlateDecode (zlib) and
- * the PNG and TIFF predictors of /DecodeParms (ISO 32000-2 7.4.4). Output is
- * bounded: a stream that inflates past the limit is a zip bomb, LSIGN_E_LIMIT.
+ * Stream filters needed to read a PDF's structure and text: FlateDecode
+ * (zlib) and the PNG and TIFF predictors of /DecodeParms (ISO 32000-2 7.4.4),
+ * ASCIIHexDecode and ASCII85Decode (7.4.2, 7.4.3; reportlab writes content
+ * streams in ASCII85). Output is bounded: a stream that decodes past the
+ * limit is a bomb, LSIGN_E_LIMIT.
  */
 #ifndef LSI_PDF_FILTER_H
 #define LSI_PDF_FILTER_H
@@ -35,5 +37,19 @@ typedef struct lsi_pdf_predictor {
  * (parameters out of range).
  */
 int lsi_pdf_unpredict(const lsi_pdf_predictor *p, unsigned char *data, size_t len, size_t *out_len);
+
+/*
+ * ASCIIHexDecode and ASCII85Decode into a new malloc'd buffer (*out, free()
+ * it). Whitespace is ignored; the data ends at '>' (hex: an odd last digit
+ * is followed by 0) or '~>' (85: a partial last group is padded), or at the
+ * end of the input when the marker is missing, as readers accept. Returns
+ * LSIGN_OK, LSIGN_E_PARSE (a byte outside the alphabet, 'z' inside a group,
+ * a group above 2^32 - 1, a last group of one character), LSIGN_E_LIMIT
+ * (more than max_out bytes: 'z' makes 4 bytes of 1) or LSIGN_E_NOMEM.
+ */
+int lsi_pdf_asciihex_decode(const unsigned char *in, size_t in_len, uint64_t max_out,
+                            unsigned char **out, size_t *out_len);
+int lsi_pdf_ascii85_decode(const unsigned char *in, size_t in_len, uint64_t max_out,
+                           unsigned char **out, size_t *out_len);
 
 #endif

@@ -1,4 +1,4 @@
-/* FlateDecode and predictors: round trips, zip bombs, truncation, corrupt data. */
+/* FlateDecode and predictors: round trips, zip bombs, truncation, corrupt data; ASCII filters. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -167,6 +167,58 @@ static void test_tiff_and_bad_parameters(void **state)
     assert_int_equal(lsi_pdf_unpredict(&tiff16, data, sizeof data, &out_len), LSIGN_E_UNSUPPORTED);
 }
 
+typedef int (*ascii_fn)(const unsigned char *, size_t, uint64_t, unsigned char **, size_t *);
+
+static void expect_decoded(ascii_fn fn, const char *in, const void *want, size_t want_len)
+{
+    unsigned char *out = NULL;
+    size_t len = 0;
+
+    if (fn((const unsigned char *)in, strlen(in), 1 << 20, &out, &len) != LSIGN_OK)
+        fail_msg("'%s': %s", in, lsign_last_error());
+    assert_int_equal(len, want_len);
+    assert_memory_equal(out, want, want_len);
+    free(out);
+}
+
+static void expect_error(ascii_fn fn, const char *in, uint64_t max, int code)
+{
+    unsigned char *out = (unsigned char *)"not touched";
+    size_t len = 7;
+
+    assert_int_equal(fn((const unsigned char *)in, strlen(in), max, &out, &len), code);
+    assert_null(out);
+    assert_int_equal(len, 0);
+}
+
+static void test_ascii85(void **state)
+{
+    (void)state;
+    expect_decoded(lsi_pdf_ascii85_decode, "87cURD]i,\"Ebo7~>", "Hello World", 11);
+    expect_decoded(lsi_pdf_ascii85_decode, "<~87cUR\nD]i,\"E bo7", "Hello World", 11);
+    expect_decoded(lsi_pdf_ascii85_decode, "z@:B~>", "\0\0\0\0ab", 6);
+    expect_decoded(lsi_pdf_ascii85_decode, "s8W-!~>", "\xff\xff\xff\xff", 4);
+    expect_decoded(lsi_pdf_ascii85_decode, "~>", "", 0);
+    expect_error(lsi_pdf_ascii85_decode, "87cvR~>", 100, LSIGN_E_PARSE);  /* v: not base 85 */
+    expect_error(lsi_pdf_ascii85_decode, "s8W-\"~>", 100, LSIGN_E_PARSE); /* 2^32 */
+    expect_error(lsi_pdf_ascii85_decode, "87cURD~>", 100, LSIGN_E_PARSE); /* a group of one */
+    expect_error(lsi_pdf_ascii85_decode, "87zUR~>", 100, LSIGN_E_PARSE);  /* z inside a group */
+    expect_error(lsi_pdf_ascii85_decode, "zzz~>", 8, LSIGN_E_LIMIT);      /* 12 bytes of 3 */
+    assert_non_null(strstr(lsign_last_error(), "ASCII85Decode"));
+}
+
+static void test_asciihex(void **state)
+{
+    (void)state;
+    expect_decoded(lsi_pdf_asciihex_decode, "48 65 6c\n6C 6f>", "Hello", 5);
+    expect_decoded(lsi_pdf_asciihex_decode, "414>ignored", "A@", 2); /* odd: a final 0 */
+    expect_decoded(lsi_pdf_asciihex_decode, "4142", "AB", 2);        /* no '>' */
+    expect_decoded(lsi_pdf_asciihex_decode, ">", "", 0);
+    expect_error(lsi_pdf_asciihex_decode, "41g2>", 100, LSIGN_E_PARSE);
+    assert_non_null(strstr(lsign_last_error(), "ASCIIHexDecode"));
+    expect_error(lsi_pdf_asciihex_decode, "414243>", 2, LSIGN_E_LIMIT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +228,8 @@ int main(void)
         cmocka_unit_test(test_png_predictors),
         cmocka_unit_test(test_xref_stream_style_up_predictor),
         cmocka_unit_test(test_tiff_and_bad_parameters),
+        cmocka_unit_test(test_ascii85),
+        cmocka_unit_test(test_asciihex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
