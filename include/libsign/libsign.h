@@ -8,6 +8,7 @@
 #include "libsign/signer.h"
 #include "libsign/tokens.h"
 #include "libsign/io.h"
+#include "libsign/appearance.h"
 #include "libsign/pdf.h"
 
 #endif

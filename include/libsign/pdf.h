@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 
+#include "libsign/appearance.h"
 #include "libsign/common.h"
 #include "libsign/context.h"
 #include "libsign/io.h"
@@ -65,9 +66,6 @@ typedef enum lsign_pdf_lock {
     LSIGN_LOCK_EXCLUDE = 3  /**< every field except those named in lock_fields */
 } lsign_pdf_lock;
 
-/** A visible signature's appearance (visible signatures come in a later release). */
-typedef struct lsign_appearance lsign_appearance;
-
 #define LSIGN_PDF_SIGN_OPTIONS_VERSION 1
 
 typedef struct lsign_pdf_sign_options {
@@ -94,7 +92,7 @@ typedef struct lsign_pdf_sign_options {
     int include_root;                   /**< non-zero: embed the root certificate too */
     int64_t signing_time;               /**< the /M time, seconds since 1970; 0: now */
     size_t reserved_size;               /**< bytes kept for the CMS; 0: computed */
-    const lsign_appearance *appearance; /**< NULL: invisible (must be NULL for now) */
+    const lsign_appearance *appearance; /**< NULL: invisible; see libsign/appearance.h */
 } lsign_pdf_sign_options;
 
 #define LSIGN_PDF_SIGN_OPTIONS_INIT                                                                \
@@ -113,12 +111,13 @@ LSIGN_EXTERN int lsign_pdf_sign_options_init(lsign_pdf_sign_options *opts, unsig
  * receives log messages; `opts` may be NULL for the defaults.
  * On failure nothing is written: a path output is untouched.
  * @return LSIGN_OK; LSIGN_E_INVALID_ARG (options, a field name that is not
- *   a signature field, a reserved_size too small), LSIGN_E_PARSE (not a PDF,
- *   or damaged), LSIGN_E_UNSUPPORTED (encrypted; a level above B-B; an
- *   appearance), LSIGN_E_POLICY (forbidden by an earlier signature's
- *   permissions; the field is already signed; certification of a document
- *   that is already signed), LSIGN_E_LIMIT, LSIGN_E_IO, and the signer's
- *   errors (LSIGN_E_TOKEN, LSIGN_E_PIN, LSIGN_E_CRYPTO).
+ *   a signature field, a reserved_size too small, an appearance's page or
+ *   anchor text not found), LSIGN_E_PARSE (not a PDF, or damaged),
+ *   LSIGN_E_UNSUPPORTED (encrypted; a level above B-B; an appearance for an
+ *   existing field; a character the appearance's font lacks), LSIGN_E_POLICY (forbidden by an
+ * earlier signature's permissions; the field is already signed; certification of a document that is
+ * already signed), LSIGN_E_LIMIT, LSIGN_E_IO, and the signer's errors (LSIGN_E_TOKEN, LSIGN_E_PIN,
+ * LSIGN_E_CRYPTO).
  */
 LSIGN_EXTERN int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input,
                                 lsign_output *output, const lsign_pdf_sign_options *opts);

@@ -55,6 +55,47 @@ int cli_bad_option(const char *help_for, char *const argv[], int ret, int opt);
 /* An lsign_log_fn printing "libsign: LEVEL: MESSAGE" to stderr. */
 void cli_log_to_stderr(int level, const char *message, void *userdata);
 
+/* Options of the visible signature (appearance_args.c), numbered after the subcommand's. */
+enum {
+    CLI_OPT_APPEARANCE = 512,
+    CLI_OPT_TEXT,
+    CLI_OPT_IMAGE,
+    CLI_OPT_SEAL_SIZE,
+    CLI_OPT_FONT,
+    CLI_OPT_FONT_SIZE,
+    CLI_OPT_UNITS,
+    CLI_OPT_PAGE,
+    CLI_OPT_BOX,
+    CLI_OPT_BOX_SIZE,
+    CLI_OPT_PRESET,
+    CLI_OPT_ANCHOR,
+    CLI_OPT_ANCHOR_OFFSET
+};
+
+#define CLI_MAX_PAIRS 32
+
+/* What the appearance flags said; strings point into argv. Zero-initialise. */
+typedef struct cli_appearance_args {
+    const char *template_name, *font, *preset, *anchor;
+    struct {
+        const char *arg; /* NAME=VALUE */
+        int is_image;
+    } pairs[CLI_MAX_PAIRS];
+    size_t pair_count;
+    double seal[2], font_size, box[4], size[2], offset[2];
+    int unit, page, has_box;
+} cli_appearance_args;
+
+/* Takes one appearance flag; CLI_EXIT_OK or CLI_EXIT_USAGE (reported). */
+int cli_appearance_option(cli_appearance_args *a, int option, const char *arg);
+
+/* 1 when any appearance flag was given. */
+int cli_appearance_used(const cli_appearance_args *a);
+
+/* The appearance the flags describe (NULL when none); CLI_EXIT_USAGE (reported) on a bad value. */
+struct lsign_appearance;
+int cli_appearance_build(const cli_appearance_args *a, struct lsign_appearance **out);
+
 /* The subcommand "sign"; argv[0] is "sign". Returns an exit status. */
 int cli_cmd_sign(int argc, char *argv[]);
 

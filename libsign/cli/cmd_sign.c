@@ -73,6 +73,19 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
     {"help", no_argument, NULL, OPT_HELP},
+    {"appearance", required_argument, NULL, CLI_OPT_APPEARANCE},
+    {"text", required_argument, NULL, CLI_OPT_TEXT},
+    {"image", required_argument, NULL, CLI_OPT_IMAGE},
+    {"seal-size", required_argument, NULL, CLI_OPT_SEAL_SIZE},
+    {"font", required_argument, NULL, CLI_OPT_FONT},
+    {"font-size", required_argument, NULL, CLI_OPT_FONT_SIZE},
+    {"units", required_argument, NULL, CLI_OPT_UNITS},
+    {"page", required_argument, NULL, CLI_OPT_PAGE},
+    {"box", required_argument, NULL, CLI_OPT_BOX},
+    {"box-size", required_argument, NULL, CLI_OPT_BOX_SIZE},
+    {"preset", required_argument, NULL, CLI_OPT_PRESET},
+    {"anchor", required_argument, NULL, CLI_OPT_ANCHOR},
+    {"anchor-offset", required_argument, NULL, CLI_OPT_ANCHOR_OFFSET},
     {NULL, 0, NULL, 0}};
 
 static const cli_choice digests[] = {{"sha256", LSIGN_DIGEST_SHA256},
@@ -111,10 +124,13 @@ typedef struct sign_args {
     char *const *inputs; /* the FILE operands */
     size_t input_count;
     char **outputs; /* owned, each owned: where each FILE goes ("-": stdout) */
+    cli_appearance_args appearance;
+    lsign_appearance *visible; /* owned; NULL: an invisible signature */
 } sign_args;
 
 static void args_free(sign_args *a)
 {
+    lsign_appearance_free(a->visible);
     for (size_t i = 0; i < a->lock_count; i++)
         free(a->lock_names[i]);
     free(a->lock_names);
@@ -168,6 +184,22 @@ void cli_sign_help(void)
           "  --include-root       embed the root certificate too\n"
           "  --time SECONDS       the claimed signing time (/M), seconds since 1970 (default:\n"
           "                       now); the certificate is still checked against now\n"
+          "\n"
+          "Visible signature (default: invisible):\n"
+          "  --appearance T       template: person, agency, copy, attachment or text\n"
+          "  --text FIELD=VALUE   title, name, organization, time, copy_form, document or\n"
+          "                       text (the text template's body; \\n is not special here)\n"
+          "  --image SLOT=FILE    signature or seal: a PNG (transparency kept) or JPEG\n"
+          "  --seal-size W,H      the seal's real size (default: from the image, else 40 mm)\n"
+          "  --font FILE          a TrueType font (default: Liberation Serif)\n"
+          "  --font-size PT       the largest font size (default 11, copy: 10)\n"
+          "  --units U            mm (default) or pt, for every length below\n"
+          "  --box X,Y,W,H        the box on --page (default 1), from the lower left of the\n"
+          "                       page as displayed\n"
+          "  --preset P           first-page-top-right or last-page-bottom-right (10 mm margin)\n"
+          "  --anchor TEXT        put the box under TEXT (e.g. 'CHỦ TỊCH') on --page (default:\n"
+          "                       the last page holding it), moved by --anchor-offset DX,DY\n"
+          "  --box-size W,H       the box's size for --preset and --anchor\n"
           "\n"
           "Files:\n"
           "  FILE                 a PDF file; '-' reads standard input (with -o only)\n"
@@ -318,7 +350,10 @@ static int parse_options(sign_args *a, int argc, char *argv[])
             a->output_dir = optarg;
             break;
         case OPT_HELP: return -1;
-        default: rc = cli_bad_option("sign", argv, c, optopt); break;
+        default:
+            rc = c >= CLI_OPT_APPEARANCE ? cli_appearance_option(&a->appearance, c, optarg)
+                                         : cli_bad_option("sign", argv, c, optopt);
+            break;
         }
     }
     if (rc != CLI_EXIT_OK)
@@ -509,6 +544,7 @@ int cli_cmd_sign(int argc, char *argv[])
         cli_error("%s", lsign_last_error());
         return CLI_EXIT_SETUP;
     }
+    a.appearance.unit = LSIGN_UNIT_MM;
     rc = parse_options(&a, argc, argv);
     if (rc < 0) {
         cli_sign_help();
@@ -519,7 +555,10 @@ int cli_cmd_sign(int argc, char *argv[])
         rc = cli_usage_error("sign", "-v/--verbose and -q/--quiet exclude each other");
     if (rc == CLI_EXIT_OK)
         rc = plan_outputs(&a);
+    if (rc == CLI_EXIT_OK)
+        rc = cli_appearance_build(&a.appearance, &a.visible);
     if (rc == CLI_EXIT_OK) {
+        a.pdf.appearance = a.visible;
         a.pdf.lock_fields = (const char *const *)a.lock_names;
         a.pdf.lock_field_count = a.lock_count;
         rc = setup(&a, &ctx, &signer);

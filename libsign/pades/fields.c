@@ -1,7 +1,6 @@
 #include "pades/fields.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -63,13 +62,19 @@ static lsi_pdf_obj *with(lsi_arena *arena, const lsi_pdf_obj *dict, const char *
     return dict != NULL && value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
 }
 
-static lsi_pdf_obj *zero_rect(lsi_arena *arena)
+/* [x0 y0 x1 y1], or [0 0 0 0] for an invisible widget. */
+static lsi_pdf_obj *rect_array(lsi_arena *arena, const double *r)
 {
     lsi_pdf_obj *rect = lsi_pdf_new_array(arena, 4);
 
-    for (size_t i = 0; rect != NULL && i < 4; i++)
-        if ((rect->u.array.items[i] = lsi_pdf_new_int(arena, 0)) == NULL)
+    for (size_t i = 0; rect != NULL && i < 4; i++) {
+        lsi_pdf_obj *v = lsi_pdf_obj_new(arena, r != NULL ? LSI_PDF_REAL : LSI_PDF_INT);
+        if (v == NULL)
             return NULL;
+        if (r != NULL)
+            v->u.real = r[i];
+        rect->u.array.items[i] = v;
+    }
     return rect;
 }
 
@@ -78,7 +83,7 @@ static int put_empty_appearance(lsi_pdf_writer *w, lsi_arena *arena, uint32_t nu
 {
     lsi_pdf_obj *dict = named(arena, lsi_pdf_new_dict(arena), "Type", "XObject");
 
-    dict = with(arena, named(arena, dict, "Subtype", "Form"), "BBox", zero_rect(arena));
+    dict = with(arena, named(arena, dict, "Subtype", "Form"), "BBox", rect_array(arena, NULL));
     if (dict == NULL)
         return lsi_pdf_built(dict);
     return lsi_pdf_writer_put_stream(w, num, dict, (const unsigned char *)"", 0);
@@ -118,7 +123,7 @@ static lsi_pdf_obj *new_widget(lsi_arena *arena, const lsi_field_plan *plan,
     d = with(arena, d, "T", lsi_pdf_new_text(arena, plan->name));
     d = with(arena, d, "V", lsi_pdf_new_ref(arena, plan->sig_num, 0));
     d = with(arena, d, "F", lsi_pdf_new_int(arena, WIDGET_FLAGS));
-    d = with(arena, d, "Rect", zero_rect(arena));
+    d = with(arena, d, "Rect", rect_array(arena, plan->rect));
     d = with(arena, d, "P", lsi_pdf_new_ref(arena, page->num, page->gen));
     d = with(arena, d, "AP", ap);
     if (d != NULL && plan->lock != NULL)
@@ -129,25 +134,20 @@ static lsi_pdf_obj *new_widget(lsi_arena *arena, const lsi_field_plan *plan,
 static int write_new_field(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena,
                            const lsi_field_plan *plan, uint32_t *field_num)
 {
-    lsi_pdf_page *pages = NULL;
-    size_t npages = 0;
-    uint32_t ap_num;
+    uint32_t ap_num = plan->appearance;
     lsi_pdf_obj *widget;
-    int rc = lsi_pdf_doc_pages(doc, &pages, &npages);
+    int rc = LSIGN_OK;
 
-    if (rc == LSIGN_OK && npages == 0)
-        rc = lsi_error(LSIGN_E_PARSE, "PDF: the document has no pages");
-    if (rc == LSIGN_OK) {
+    if (ap_num == 0) {
         ap_num = lsi_pdf_writer_new_number(w);
-        *field_num = lsi_pdf_writer_new_number(w);
-        widget = new_widget(arena, plan, &pages[0], ap_num);
-        rc = widget != NULL ? put_empty_appearance(w, arena, ap_num) : lsi_pdf_built(widget);
+        rc = put_empty_appearance(w, arena, ap_num);
     }
+    *field_num = lsi_pdf_writer_new_number(w);
+    widget = new_widget(arena, plan, plan->page, ap_num);
     if (rc == LSIGN_OK)
-        rc = lsi_pdf_writer_put(w, *field_num, widget);
+        rc = widget != NULL ? lsi_pdf_writer_put(w, *field_num, widget) : lsi_pdf_built(widget);
     if (rc == LSIGN_OK)
-        rc = add_annotation(doc, w, arena, &pages[0], lsi_pdf_new_ref(arena, *field_num, 0));
-    free(pages);
+        rc = add_annotation(doc, w, arena, plan->page, lsi_pdf_new_ref(arena, *field_num, 0));
     return rc;
 }
 

@@ -1,6 +1,6 @@
 /*
- * The signature's form field: a new field with its invisible widget on the
- * first page, or an existing empty signature field, and the /AcroForm,
+ * The signature's form field: a new field with its widget (invisible, or
+ * with an appearance already written), or an existing empty signature field, and the /AcroForm,
  * page and catalog objects that must change to reach it.
  */
 #ifndef LSI_PADES_FIELDS_H
@@ -25,6 +25,9 @@ int lsi_fields_choose(const lsi_pdf_field *fields, size_t count, const char *req
 
 typedef struct lsi_field_plan {
     uint32_t sig_num;          /* the signature dictionary, the field's /V */
+    const lsi_pdf_page *page;  /* the new widget's page */
+    const double *rect;        /* its /Rect, or NULL: invisible ([0 0 0 0]) */
+    uint32_t appearance;       /* its /AP /N form XObject, or 0: an empty one is written */
     const lsi_pdf_field *fill; /* the existing field to fill, or NULL */
     const char *name;          /* the new field's name, when fill is NULL */
     const lsi_pdf_obj *lock;   /* the new field's /Lock, or NULL */

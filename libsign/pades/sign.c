@@ -3,18 +3,21 @@
 #include <string.h>
 #include <time.h>
 
+#include "appearance/render.h"
 #include "cms/signeddata.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "core/stream.h"
 #include "keys/sigformat.h"
+#include "keys/signer_impl.h"
 #include "libsign/pdf.h"
 #include "pades/fields.h"
 #include "pades/mdp.h"
 #include "pades/sigdict.h"
 #include "pdf/build.h"
 #include "pdf/document.h"
+#include "pdf/pages.h"
 
 /* Slack over the computed CMS size, and room kept for what later levels add to the CMS. */
 #define CMS_MARGIN      1024
@@ -56,8 +59,6 @@ static int check_options(const lsign_pdf_sign_options *o)
     if (o->reserved_size > MAX_RESERVED)
         return lsi_error(LSIGN_E_INVALID_ARG, "reserved_size %zu is over the %zu-byte maximum",
                          o->reserved_size, MAX_RESERVED);
-    if (o->appearance != NULL)
-        return lsi_error(LSIGN_E_UNSUPPORTED, "visible signatures are not available yet");
     return LSIGN_OK;
 }
 
@@ -71,6 +72,8 @@ typedef struct job {
     lsi_arena *arena;
     lsi_pdf_field *fields;
     size_t nfields;
+    lsi_pdf_page *pages;
+    size_t npages;
     const lsi_pdf_field *fill;
     char name[FIELD_NAME_MAX];
     lsi_cms_sign_params cms;
@@ -83,6 +86,7 @@ typedef struct job {
 static void job_free(job *j)
 {
     lsi_pdf_fields_free(j->fields, j->nfields);
+    free(j->pages);
     lsi_pdf_doc_free(j->doc);
     lsi_arena_free(j->arena);
     EVP_MD_CTX_free(j->md);
@@ -129,8 +133,16 @@ static int prepare(job *j)
         return LSIGN_E_NOMEM;
     if ((rc = lsi_pdf_doc_fields(j->doc, &j->fields, &j->nfields)) != LSIGN_OK)
         return rc;
+    if ((rc = lsi_pdf_doc_pages(j->doc, &j->pages, &j->npages)) != LSIGN_OK)
+        return rc;
+    if (j->npages == 0)
+        return lsi_error(LSIGN_E_PARSE, "PDF: the document has no pages");
     rc = lsi_fields_choose(j->fields, j->nfields, j->opts->field_name, &j->fill, j->name,
                            sizeof j->name);
+    if (rc == LSIGN_OK && j->fill != NULL && j->opts->appearance != NULL)
+        rc = lsi_error(LSIGN_E_UNSUPPORTED,
+                       "PDF: field '%s' exists; an appearance can only be given to a new field",
+                       j->fill->name);
     if (rc == LSIGN_OK)
         rc = lsi_mdp_check(j->doc, j->fields, j->nfields, j->fill, j->opts->certify);
     if (rc != LSIGN_OK)
@@ -188,6 +200,40 @@ static int sig_dict(job *j, lsi_pdf_obj *references, lsi_pdf_obj **out)
     return lsi_pdf_built(d);
 }
 
+/* One attribute of the signer certificate's subject as UTF-8 (malloc'd), or NULL. */
+static char *subject_entry(lsign_signer *signer, int nid)
+{
+    X509_NAME *name = X509_get_subject_name(lsi_signer_cert(signer));
+    int at = X509_NAME_get_index_by_NID(name, nid, -1);
+    unsigned char *utf8 = NULL;
+    char *copy;
+
+    if (at < 0 ||
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at))) < 0)
+        return NULL;
+    copy = strdup((char *)utf8);
+    OPENSSL_free(utf8);
+    return copy;
+}
+
+/* The visible appearance, when there is one: written now, placed by the caller's choice. */
+static int render_appearance(job *j, lsi_pdf_writer *w, lsi_field_plan *plan, lsi_rendered *shown)
+{
+    lsi_appearance_facts facts = {subject_entry(j->signer, NID_commonName),
+                                  subject_entry(j->signer, NID_organizationName), j->when};
+    int rc = lsi_appearance_render(j->opts->appearance, j->doc, j->pages, j->npages, w, j->arena,
+                                   &facts, shown);
+
+    free((char *)facts.common_name);
+    free((char *)facts.organization);
+    if (rc == LSIGN_OK) {
+        plan->page = &j->pages[shown->page_index];
+        plan->rect = shown->rect;
+        plan->appearance = shown->xobject;
+    }
+    return rc;
+}
+
 /* Writes the signature dictionary and its field; the placeholders' places go in j->slots. */
 static int write_objects(job *j, lsi_pdf_writer *w)
 {
@@ -197,6 +243,7 @@ static int write_objects(job *j, lsi_pdf_writer *w)
                            j->opts->lock_field_count, NULL};
     lsi_pdf_obj *lock = NULL, *references = NULL, *dict = NULL, *catalog;
     lsi_field_plan plan;
+    lsi_rendered shown;
     int rc;
 
     if (j->fill != NULL && lsi_pdf_doc_deref(j->doc, lsi_pdf_dict_get(j->fill->dict, "Lock"),
@@ -214,9 +261,12 @@ static int write_objects(job *j, lsi_pdf_writer *w)
         rc = sig_dict(j, references, &dict);
     if (rc != LSIGN_OK)
         return rc;
-    plan = (lsi_field_plan){lsi_pdf_writer_new_number(w), j->fill, j->name, lock,
-                            j->opts->certify != LSIGN_CERTIFY_NONE};
+    plan = (lsi_field_plan){
+        lsi_pdf_writer_new_number(w),          &j->pages[0], NULL, 0, j->fill, j->name, lock,
+        j->opts->certify != LSIGN_CERTIFY_NONE};
     rc = lsi_sigdict_write(w, plan.sig_num, dict, j->reserved, &j->slots);
+    if (rc == LSIGN_OK && j->opts->appearance != NULL)
+        rc = render_appearance(j, w, &plan, &shown);
     return rc == LSIGN_OK ? lsi_fields_write(j->doc, w, j->arena, &plan) : rc;
 }
 

@@ -632,6 +632,48 @@ static void test_bad_options(void **state)
     free(pdf);
 }
 
+/* A visible signature: placed by the caller's rules; failures name the problem. */
+static void test_visible_signature(void **state)
+{
+    lsign_pdf_sign_options o = LSIGN_PDF_SIGN_OPTIONS_INIT;
+    lsign_appearance *ap = NULL;
+    size_t len, l1, l2;
+    char *pdf = mini_pdf(form_objects, 6, &len);
+    unsigned char *s1, *s2;
+    sig_info info[2];
+
+    (void)state;
+    assert_int_equal(lsign_appearance_new(&ap, "text"), LSIGN_OK);
+    assert_int_equal(lsign_appearance_set_text(ap, "text", "Ký bởi: Nguyễn Văn Ánh"), LSIGN_OK);
+    assert_int_equal(lsign_appearance_place(ap, 1, 20, 20, 80, 20, LSIGN_UNIT_MM), LSIGN_OK);
+    o.appearance = ap;
+    s1 = sign_ok(rsa, pdf, len, &o, &l1);
+    assert_int_equal(signatures(s1, l1, info, 2), 1);
+    assert_true(verifies(s1, l1, &info[0]));
+    assert_non_null(memmem(s1 + len, l1 - len, "/Subtype /Type0", 15));
+    assert_non_null(memmem(s1 + len, l1 - len, "/ToUnicode", 10));
+    free_infos(info, 1);
+    /* An existing field keeps its own widget: an appearance for it is refused. */
+    o.field_name = "Approval";
+    assert_int_equal(sign_mem(ec, s1, l1, &o, &s2, &l2), LSIGN_E_UNSUPPORTED);
+    o.field_name = NULL;
+    /* A page that does not exist, an anchor text that is not there, a glyph the font lacks. */
+    assert_int_equal(lsign_appearance_place(ap, 3, 20, 20, 80, 20, LSIGN_UNIT_MM), LSIGN_OK);
+    assert_int_equal(sign_mem(ec, s1, l1, &o, &s2, &l2), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "page 3"));
+    assert_int_equal(lsign_appearance_place_at_text(ap, 0, "CHỦ TỊCH", 0, 0, 60, 30, LSIGN_UNIT_MM),
+                     LSIGN_OK);
+    assert_int_equal(sign_mem(ec, s1, l1, &o, &s2, &l2), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "CHỦ TỊCH"));
+    assert_int_equal(lsign_appearance_place(ap, -1, 20, 20, 80, 20, LSIGN_UNIT_MM), LSIGN_OK);
+    assert_int_equal(lsign_appearance_set_text(ap, "text", "\xe4\xb8\xad"), LSIGN_OK); /* U+4E2D */
+    assert_int_equal(sign_mem(ec, s1, l1, &o, &s2, &l2), LSIGN_E_UNSUPPORTED);
+    assert_non_null(strstr(lsign_last_error(), "U+4E2D"));
+    lsign_appearance_free(ap);
+    free(s1);
+    free(pdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -643,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_field_locking),
         cmocka_unit_test(test_failures_leave_outputs_untouched),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_visible_signature),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
