@@ -2,29 +2,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_ctx.h"
 #include "libsign/libsign.h"
 #include "pdf/document.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static lsign_ctx *fuzz_ctx(void)
-{
-    static lsign_ctx *ctx;
-
-    if (ctx == NULL) {
-        lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
-        o.max_objects = 20000;
-        o.max_stream_bytes = 4u << 20;
-        (void)lsign_ctx_new(&ctx, &o);
-    }
-    return ctx;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lsi_pdf_doc *doc;
 
-    if (lsi_pdf_doc_open(data, size, fuzz_ctx(), &doc) != LSIGN_OK)
+    if (lsi_pdf_doc_open(data, size, fuzz_ctx(4u << 20), &doc) != LSIGN_OK)
         return 0;
     for (uint32_t num = 0; num < lsi_pdf_doc_size(doc) && num < 5000; num++) {
         const lsi_pdf_obj *obj;

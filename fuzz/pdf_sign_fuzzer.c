@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "fuzz_ctx.h"
 #include "libsign/libsign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -54,19 +55,6 @@ static lsign_signer *fuzz_signer(void)
     return signer;
 }
 
-static lsign_ctx *fuzz_ctx(void)
-{
-    static lsign_ctx *ctx;
-
-    if (ctx == NULL) {
-        lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
-        o.max_objects = 20000;
-        o.max_stream_bytes = 4u << 20;
-        (void)lsign_ctx_new(&ctx, &o);
-    }
-    return ctx;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = {"Approval", "Second"};
@@ -86,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.signing_time = 1790000000;
     if (lsign_input_from_memory(&in, data + 1, size - 1) == LSIGN_OK &&
         lsign_output_to_memory(&out) == LSIGN_OK)
-        (void)lsign_pdf_sign(fuzz_ctx(), fuzz_signer(), in, out, &o);
+        (void)lsign_pdf_sign(fuzz_ctx(4u << 20), fuzz_signer(), in, out, &o);
     lsign_input_free(in);
     lsign_output_free(out);
     return 0;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_ctx.h"
 #include "libsign/libsign.h"
 #include "pdf/document.h"
 #include "pdf/pages.h"
@@ -15,26 +16,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static lsign_ctx *fuzz_ctx(void)
-{
-    static lsign_ctx *ctx;
-
-    if (ctx == NULL) {
-        lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
-        o.max_objects = 20000;
-        o.max_stream_bytes = 1u << 20; /* text decodes up to 4 MiB per page */
-        (void)lsign_ctx_new(&ctx, &o);
-    }
-    return ctx;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lsi_pdf_doc *doc;
     lsi_pdf_page *pages;
     size_t count;
 
-    if (lsi_pdf_doc_open(data, size, fuzz_ctx(), &doc) != LSIGN_OK)
+    /* 1 MiB streams: text extraction decodes up to 4x that per page. */
+    if (lsi_pdf_doc_open(data, size, fuzz_ctx(1u << 20), &doc) != LSIGN_OK)
         return 0;
     if (lsi_pdf_doc_pages(doc, &pages, &count) == LSIGN_OK) {
         for (size_t i = 0; i < count && i < PAGES; i++) {

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "core/error.h"
+#include "pdf/lexer.h"
 
 #define INFLATE_CHUNK ((size_t)64 * 1024)
 
@@ -179,17 +180,6 @@ static int is_space(unsigned char c)
     return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
 }
 
-static int hex_digit(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* A buffer for the output of an ASCII filter, of at most `max` bytes. */
 typedef struct ascii_out {
     unsigned char *buf;
@@ -239,7 +229,7 @@ int lsi_pdf_asciihex_decode(const unsigned char *in, size_t in_len, uint64_t max
     int high = -1, rc = LSIGN_OK;
 
     for (size_t i = 0; i < in_len && in[i] != '>' && rc == LSIGN_OK; i++) {
-        int v = hex_digit(in[i]);
+        int v = lsi_pdf_hex_value(in[i]);
         unsigned char byte;
         if (v < 0 && !is_space(in[i]))
             rc = lsi_error(LSIGN_E_PARSE, "ASCIIHexDecode: byte 0x%02x at %zu", in[i], i);

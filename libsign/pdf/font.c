@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/grow.h"
+#include "pdf/lexer.h"
 #include "pdf/text_tables.h"
 
 #define MAX_WIDTH_RANGES ((size_t)1 << 20)
@@ -88,14 +89,10 @@ static int hex_digits(const char *s, size_t n, uint32_t *v)
 {
     *v = 0;
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                                            : 16u;
-        if (d == 16)
+        int d = lsi_pdf_hex_value((unsigned char)s[i]);
+        if (d < 0)
             return 0;
-        *v = *v << 4 | d;
+        *v = *v << 4 | (uint32_t)d;
     }
     return 1;
 }

@@ -55,7 +55,7 @@ int lsi_pdf_tok_is(const lsi_pdf_token *tok, const char *word)
     return tok->type == LSI_TOK_KEYWORD && tok->len == n && memcmp(tok->bytes, word, n) == 0;
 }
 
-static int hex_value(unsigned char c)
+int lsi_pdf_hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -271,7 +271,7 @@ static int hex_string_end(lsi_pdf_lexer *lx, size_t open, size_t *close, size_t 
             *close = i;
             return LSIGN_OK;
         }
-        if (hex_value(c) >= 0)
+        if (lsi_pdf_hex_value(c) >= 0)
             (*digits)++;
         else if (!lsi_pdf_is_whitespace(c))
             return lsi_pdf_lex_error(lx, LSIGN_E_PARSE, i, "invalid character in hex string");
@@ -291,7 +291,7 @@ static int lex_hex_string(lsi_pdf_lexer *lx, lsi_pdf_token *tok)
     if (out == NULL)
         return lsign_last_error_code();
     for (i = tok->start + 1; i < close; i++) {
-        int v = hex_value(lx->data[i]);
+        int v = lsi_pdf_hex_value(lx->data[i]);
 
         if (v < 0)
             continue;
@@ -327,10 +327,10 @@ static int lex_name(lsi_pdf_lexer *lx, lsi_pdf_token *tok)
             out[n++] = d[i];
             continue;
         }
-        if (end - i < 3 || hex_value(d[i + 1]) < 0 || hex_value(d[i + 2]) < 0)
+        if (end - i < 3 || lsi_pdf_hex_value(d[i + 1]) < 0 || lsi_pdf_hex_value(d[i + 2]) < 0)
             return lsi_pdf_lex_error(lx, LSIGN_E_PARSE, i,
                                      "'#' in a name not followed by two hex digits");
-        out[n++] = (unsigned char)(hex_value(d[i + 1]) << 4 | hex_value(d[i + 2]));
+        out[n++] = (unsigned char)(lsi_pdf_hex_value(d[i + 1]) << 4 | lsi_pdf_hex_value(d[i + 2]));
         i += 2;
     }
     out[n] = '\0';

@@ -83,4 +83,7 @@ int lsi_pdf_is_regular(unsigned char c);
 int lsi_pdf_lex_error(const lsi_pdf_lexer *lx, int code, size_t offset, const char *fmt, ...)
     LSI_PRINTF(4, 5);
 
+/* The value of a hex digit, or -1. */
+int lsi_pdf_hex_value(unsigned char c);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/utf8.h"
 #include "core/grow.h"
 #include "pdf/content.h"
 #include "pdf/font.h"
@@ -875,43 +876,17 @@ static void seq_reorder(seq *s)
     }
 }
 
-/* Decodes UTF-8 (rejecting overlongs, surrogates, and values past U+10FFFF). */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-    static const uint32_t min[4] = {0, 0x80, 0x800, 0x10000};
-    size_t n = s[0] < 0x80             ? 1
-               : (s[0] & 0xE0) == 0xC0 ? 2
-               : (s[0] & 0xF0) == 0xE0 ? 3
-               : (s[0] & 0xF8) == 0xF0 ? 4
-                                       : 0;
-    uint32_t v;
-
-    if (n == 0)
-        return 0;
-    v = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[i] & 0x3Fu);
-    }
-    if (v < min[n - 1] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 static int needle_seq(const char *needle, seq *s)
 {
     const unsigned char *p = (const unsigned char *)needle;
+    size_t len = strlen(needle), i = 0;
     int rc = LSIGN_OK;
 
-    while (*p != '\0' && rc == LSIGN_OK) {
+    while (i < len && rc == LSIGN_OK) {
         uint32_t cp = 0;
-        size_t n = utf8_next(p, &cp);
-        if (n == 0)
+        if (!lsi_utf8_next(p, len, &i, &cp))
             return lsi_error(LSIGN_E_INVALID_ARG, "text to find is not UTF-8");
         rc = seq_add(s, cp, 0);
-        p += n;
     }
     if (rc != LSIGN_OK)
         return rc;

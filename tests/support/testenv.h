@@ -39,4 +39,56 @@ static inline void test_write_file(const char *path, const void *data, size_t le
     }
 }
 
+/* The whole file at `path`, malloc'd and NUL-terminated (not counted in *len); aborts on failure.
+ */
+static inline unsigned char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    long n = -1;
+
+    if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0) {
+        rewind(f);
+        buf = malloc((size_t)n + 1);
+    }
+    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "cannot read %s\n", path);
+        abort();
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+/*
+ * One temporary directory per test program: made by test_dir_create() (a
+ * group setup), removed with its contents by test_dir_remove() (teardown).
+ */
+static char test_dir[] = "/tmp/lsign-test-XXXXXX";
+
+static inline int test_dir_create(void)
+{
+    return mkdtemp(test_dir) == NULL;
+}
+
+static inline int test_dir_remove(void)
+{
+    char cmd[sizeof test_dir + 16];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_dir);
+    return system(cmd);
+}
+
+/* `name` inside the test directory; a few rotating buffers, as test_path(). */
+static inline const char *in_dir(const char *name)
+{
+    static char bufs[8][512];
+    static unsigned next;
+    char *buf = bufs[next++ % 8];
+
+    snprintf(buf, sizeof bufs[0], "%s/%s", test_dir, name);
+    return buf;
+}
+
 #endif

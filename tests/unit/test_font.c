@@ -35,32 +35,17 @@ static const char *const nfd[] = {
 };
 #define TEXTS (sizeof nfc / sizeof nfc[0])
 
-static char dir[] = "/tmp/lsign-font-XXXXXX";
-
 static int setup(void **state)
 {
     (void)state;
     unsetenv("LIBSIGN_DEFAULT_FONT");
-    return mkdtemp(dir) == NULL;
+    return test_dir_create();
 }
 
 static int teardown(void **state)
 {
-    char cmd[600];
-
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char bufs[4][512];
-    static unsigned next;
-    char *buf = bufs[next++ % 4];
-
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir, name);
-    return buf;
+    return test_dir_remove();
 }
 
 static lsi_font *open_font(const char *name)
@@ -233,7 +218,7 @@ static void test_open_errors(void **state)
     assert_int_equal(lsi_font_open(in_dir("missing.ttf"), &font), LSIGN_E_IO);
     assert_non_null(strstr(lsign_last_error(), in_dir("missing.ttf")));
     assert_null(font);
-    assert_int_equal(lsi_font_open(dir, &font), LSIGN_E_IO);
+    assert_int_equal(lsi_font_open(test_dir, &font), LSIGN_E_IO);
     test_write_file(in_dir("text.ttf"), "not a font at all\n", 18);
     assert_int_equal(lsi_font_open(in_dir("text.ttf"), &font), LSIGN_E_PARSE);
     test_write_file(in_dir("empty.ttf"), "", 0);

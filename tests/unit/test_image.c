@@ -24,18 +24,7 @@
 #include "pdf/document.h"
 #include "pdf/writer.h"
 #include "support/minipdf.h"
-
-static char dir[] = "/tmp/lsign-image-XXXXXX";
-
-static const char *in_dir(const char *name)
-{
-    static char bufs[4][512];
-    static unsigned next;
-    char *buf = bufs[next++ % 4];
-
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir, name);
-    return buf;
-}
+#include "support/testenv.h"
 
 static const char *vector(const char *name)
 {
@@ -51,34 +40,13 @@ static const char *vector(const char *name)
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(dir) == NULL;
+    return test_dir_create();
 }
 
 static int teardown(void **state)
 {
-    char cmd[600];
-
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf;
-    long n = -1;
-
-    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0)
-        fail_msg("cannot read %s", path);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        fail_msg("cannot read %s", path);
-    fclose(f);
-    buf[n] = '\0'; /* so a PPM header can be scanned as text */
-    *len = (size_t)n;
-    return buf;
+    return test_dir_remove();
 }
 
 static int near(double a, double b, double eps)
@@ -310,7 +278,7 @@ static raster render(const char *pdf_path)
     if (system(cmd) != 0)
         fail_msg("pdftoppm failed on %s", pdf_path);
     snprintf(ppm, sizeof ppm, "%s.render.ppm", pdf_path);
-    data = slurp(ppm, &len);
+    data = test_read_file(ppm, &len);
     if (sscanf((const char *)data, "P6 %d %d %d%n", &r.width, &r.height, &maxval, &used) != 3 ||
         maxval != 255 || len < (size_t)used + 1 + (size_t)r.width * (size_t)r.height * 3)
         fail_msg("%s is not a PPM of 8-bit RGB", ppm);
@@ -359,7 +327,7 @@ static void name_of(const lsi_pdf_obj *obj, char *buf, size_t size)
 static xobject_info inspect(const char *pdf_path, uint32_t num)
 {
     size_t len;
-    unsigned char *pdf = slurp(pdf_path, &len);
+    unsigned char *pdf = test_read_file(pdf_path, &len);
     lsi_pdf_doc *doc = NULL;
     const lsi_pdf_obj *obj = NULL, *dict, *smask;
     xobject_info info;
@@ -734,7 +702,7 @@ static void test_hostile_jpeg(void **state)
                            0x4E, 0x20, 0x03, 0x01, 0x11, 0x00, 0x02, 0x11, 0x00,
                            0x03, 0x11, 0x00, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9};
     size_t len;
-    unsigned char *good = slurp(vector("rgb-baseline.jpg"), &len);
+    unsigned char *good = test_read_file(vector("rgb-baseline.jpg"), &len);
 
     (void)state;
     expect_error(no_sof, sizeof no_sof, LSIGN_E_PARSE, "SOF");

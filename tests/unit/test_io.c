@@ -16,35 +16,22 @@
 #include "libsign/libsign.h"
 #include "support/testenv.h"
 
-static char dir[] = "/tmp/lsign-io-XXXXXX";
-
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(dir) == NULL;
+    return test_dir_create();
 }
 
 static int teardown(void **state)
 {
-    char cmd[256];
-
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char path[512];
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return path;
+    return test_dir_remove();
 }
 
 /* Number of entries in the test folder: a failed output must leave no temporary file. */
 static int files_in_dir(void)
 {
-    DIR *d = opendir(dir);
+    DIR *d = opendir(test_dir);
     struct dirent *e;
     int n = 0;
 
@@ -68,7 +55,7 @@ static void test_input_file_and_errors(void **state)
 
     assert_int_equal(lsi_input_open_file(in_dir("missing.pdf"), &in), LSIGN_E_IO);
     assert_non_null(strstr(lsign_last_error(), "missing.pdf"));
-    assert_int_equal(lsi_input_open_file(dir, &in), LSIGN_E_IO);
+    assert_int_equal(lsi_input_open_file(test_dir, &in), LSIGN_E_IO);
     assert_non_null(strstr(lsign_last_error(), "not a regular file"));
     test_write_file(in_dir("empty.pdf"), "", 0);
     assert_int_equal(lsi_input_open_file(in_dir("empty.pdf"), &in), LSIGN_E_PARSE);

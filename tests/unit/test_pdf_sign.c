@@ -24,18 +24,7 @@
 #include "support/minipdf.h"
 #include "support/testenv.h"
 
-static char dir[] = "/tmp/lsign-pdfsign-XXXXXX";
 static lsign_signer *rsa, *ec;
-
-static const char *in_dir(const char *name)
-{
-    static char bufs[4][512];
-    static unsigned next;
-    char *buf = bufs[next++ % 4];
-
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir, name);
-    return buf;
-}
 
 static lsign_signer *open_p12(const char *name)
 {
@@ -54,35 +43,15 @@ static int setup(void **state)
     setenv("LSIGN_TEST_P12_PASS", "test", 1);
     rsa = open_p12("signer-rsa2048.p12");
     ec = open_p12("signer-ecp256.p12");
-    return mkdtemp(dir) == NULL;
+    return test_dir_create();
 }
 
 static int teardown(void **state)
 {
-    char cmd[600];
-
     (void)state;
     lsign_signer_free(rsa);
     lsign_signer_free(ec);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf;
-    long n = -1;
-
-    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0)
-        fail_msg("cannot read %s", path);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        fail_msg("cannot read %s", path);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return test_dir_remove();
 }
 
 /* Signs memory `pdf` into a new memory buffer (malloc'd); returns the status. */
@@ -294,7 +263,7 @@ static unsigned char *corpus(const char *name, size_t *len)
     char rel[256];
 
     snprintf(rel, sizeof rel, "pdf/corpus/%s", name);
-    return read_file(test_path("LIBSIGN_TEST_DATA", rel), len);
+    return test_read_file(test_path("LIBSIGN_TEST_DATA", rel), len);
 }
 
 /* Acceptance: the signed attributes of PAdES B-B. */
@@ -521,7 +490,7 @@ static void test_field_locking(void **state)
 
 static size_t dir_entries(void)
 {
-    DIR *d = opendir(dir);
+    DIR *d = opendir(test_dir);
     size_t n = 0;
 
     assert_non_null(d);
@@ -573,11 +542,11 @@ static void test_failures_leave_outputs_untouched(void **state)
     snprintf(path, sizeof path, "%s/pdf/encrypted/enc-aes-256-userempty.pdf",
              getenv("LIBSIGN_TEST_DATA"));
     assert_int_equal(sign_path(rsa, path, out, NULL), LSIGN_E_UNSUPPORTED);
-    back = read_file(out, &n);
+    back = test_read_file(out, &n);
     assert_int_equal(n, 3);
     assert_memory_equal(back, "old", 3);
     free(back);
-    back = read_file(in, &n);
+    back = test_read_file(in, &n);
     assert_int_equal(n, len);
     assert_memory_equal(back, pdf, len);
     free(back);
