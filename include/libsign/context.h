@@ -104,6 +104,16 @@ LSIGN_EXTERN uint64_t lsign_ctx_trust_count(const lsign_ctx *ctx);
  */
 LSIGN_EXTERN int lsign_ctx_set_log(lsign_ctx *ctx, int min_level, lsign_log_fn fn, void *userdata);
 
+/**
+ * The time-stamping authority (RFC 3161) for signature timestamps (PAdES
+ * B-T and up) and document timestamps (B-LTA). `user` and
+ * `password_source` ("env:VAR" or "file:PATH") give HTTP basic
+ * authentication when the TSA needs it, or are NULL. A NULL `url` removes it.
+ * @return LSIGN_OK, LSIGN_E_INVALID_ARG (not an http(s) URL, bad source), LSIGN_E_NOMEM.
+ */
+LSIGN_EXTERN int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *user,
+                                   const char *password_source);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,8 @@ struct lsign_ctx {
     lsign_log_fn log_fn;
     void *log_userdata;
     int log_min_level;
+    /* The time-stamping authority: URL, basic-auth user, where its password comes from. */
+    char *tsa_url, *tsa_user, *tsa_password_source;
 };
 
 static const lsign_ctx_options defaults = {
@@ -100,6 +102,9 @@ void lsign_ctx_free(lsign_ctx *ctx)
         return;
     X509_STORE_free(ctx->trust);
     pthread_mutex_destroy(&ctx->lock);
+    free(ctx->tsa_url);
+    free(ctx->tsa_user);
+    free(ctx->tsa_password_source);
     free(ctx);
 }
 
@@ -270,4 +275,51 @@ void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...)
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     fn(level, message, userdata);
+}
+
+/* Replaces *slot by a copy of `value` (NULL clears it); under the lock. */
+static int replace_string(char **slot, const char *value)
+{
+    char *copy = NULL;
+
+    if (value != NULL && (copy = strdup(value)) == NULL)
+        return lsi_error_nomem();
+    free(*slot);
+    *slot = copy;
+    return LSIGN_OK;
+}
+
+int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *user,
+                      const char *password_source)
+{
+    int rc;
+
+    if (ctx == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_tsa: NULL context");
+    if (url != NULL && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+        return lsi_error(LSIGN_E_INVALID_ARG, "TSA URL '%s' is not http:// or https://", url);
+    if (password_source != NULL && strncmp(password_source, "env:", 4) != 0 &&
+        strncmp(password_source, "file:", 5) != 0)
+        return lsi_error(LSIGN_E_INVALID_ARG, "TSA password source: use env:VAR or file:PATH");
+    pthread_mutex_lock(&ctx->lock);
+    rc = replace_string(&ctx->tsa_url, url);
+    if (rc == LSIGN_OK)
+        rc = replace_string(&ctx->tsa_user, url != NULL ? user : NULL);
+    if (rc == LSIGN_OK)
+        rc = replace_string(&ctx->tsa_password_source, url != NULL ? password_source : NULL);
+    pthread_mutex_unlock(&ctx->lock);
+    return rc;
+}
+
+int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ctx == NULL || ctx->tsa_url == NULL)
+        return lsi_error(
+            LSIGN_E_INVALID_ARG,
+            "no time-stamping authority: set one with lsign_ctx_set_tsa() (CLI: --tsa)");
+    out->url = ctx->tsa_url;
+    out->user = ctx->tsa_user;
+    out->password_source = ctx->tsa_password_source;
+    return LSIGN_OK;
 }

@@ -16,4 +16,12 @@ X509_STORE *lsi_ctx_trust_store(const lsign_ctx *ctx);
 /* Sends a message to the context's log callback, if any wants this level. */
 void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...) LSI_PRINTF(3, 4);
 
+/* The context's time-stamping authority (strings owned by the context). */
+typedef struct lsi_tsa_config {
+    const char *url, *user, *password_source;
+} lsi_tsa_config;
+
+/* LSIGN_OK and the TSA, or LSIGN_E_INVALID_ARG saying that none is set. */
+int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out);
+
 #endif
