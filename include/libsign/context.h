@@ -114,6 +114,22 @@ LSIGN_EXTERN int lsign_ctx_set_log(lsign_ctx *ctx, int min_level, lsign_log_fn f
 LSIGN_EXTERN int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *user,
                                    const char *password_source);
 
+/**
+ * The HTTP proxy for network requests (TSA, OCSP, CRL, AIA).
+ * @param proxy "[http://]host[:port]" (port 80 by default); https:// URLs
+ *        are reached through it with CONNECT. NULL (the default) takes it
+ *        from the environment: https_proxy or http_proxy by the URL's scheme
+ *        (also upper case); "" means no proxy at all, whatever the
+ *        environment says.
+ * @param no_proxy host names and addresses reached directly, separated by
+ *        commas or spaces, e.g. "127.0.0.1, tsa.local"; NULL takes $no_proxy
+ *        (or $NO_PROXY) from the environment.
+ * Both strings are copied.
+ * @return LSIGN_OK, LSIGN_E_INVALID_ARG (NULL ctx, malformed proxy, a proxy
+ *         with credentials or reached over TLS), LSIGN_E_NOMEM.
+ */
+LSIGN_EXTERN int lsign_ctx_set_proxy(lsign_ctx *ctx, const char *proxy, const char *no_proxy);
+
 #ifdef __cplusplus
 }
 #endif

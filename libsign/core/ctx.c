@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/http.h>
+
 #include "core/certfile.h"
 #include "core/options.h"
 
@@ -20,6 +23,7 @@ struct lsign_ctx {
     int log_min_level;
     /* The time-stamping authority: URL, basic-auth user, where its password comes from. */
     char *tsa_url, *tsa_user, *tsa_password_source;
+    char *proxy, *no_proxy; /* NULL: from the environment */
 };
 
 static const lsign_ctx_options defaults = {
@@ -105,6 +109,8 @@ void lsign_ctx_free(lsign_ctx *ctx)
     free(ctx->tsa_url);
     free(ctx->tsa_user);
     free(ctx->tsa_password_source);
+    free(ctx->proxy);
+    free(ctx->no_proxy);
     free(ctx);
 }
 
@@ -321,5 +327,82 @@ int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out)
     out->url = ctx->tsa_url;
     out->user = ctx->tsa_user;
     out->password_source = ctx->tsa_password_source;
+    return LSIGN_OK;
+}
+
+/* A proxy is a plain HTTP server: OpenSSL's client speaks neither TLS nor auth to it. */
+static int check_proxy(const char *proxy)
+{
+    int tls = 0, rc = LSIGN_OK;
+    char *user = NULL, *host = NULL;
+
+    if (!OSSL_HTTP_parse_url(proxy, &tls, &user, &host, NULL, NULL, NULL, NULL, NULL))
+        rc = lsi_error_openssl(LSIGN_E_INVALID_ARG, "lsign_ctx_set_proxy: malformed proxy '%s'",
+                               proxy);
+    else if (tls)
+        rc = lsi_error(LSIGN_E_INVALID_ARG,
+                       "lsign_ctx_set_proxy: TLS to the proxy is not supported; use http://");
+    else if (user != NULL && *user != '\0')
+        /* The message leaves out the URL: it holds a password. */
+        rc = lsi_error(LSIGN_E_INVALID_ARG,
+                       "lsign_ctx_set_proxy: proxy credentials are not supported");
+    if (user != NULL)
+        OPENSSL_clear_free(user, strlen(user));
+    OPENSSL_free(host);
+    return rc;
+}
+
+static char *dup_or_null(const char *s, int *failed)
+{
+    char *copy = s != NULL ? strdup(s) : NULL;
+
+    if (s != NULL && copy == NULL)
+        *failed = 1;
+    return copy;
+}
+
+int lsign_ctx_set_proxy(lsign_ctx *ctx, const char *proxy, const char *no_proxy)
+{
+    int failed = 0;
+    char *p, *np;
+
+    if (ctx == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_proxy: ctx is NULL");
+    if (proxy != NULL && *proxy != '\0' && check_proxy(proxy) != LSIGN_OK)
+        return LSIGN_E_INVALID_ARG;
+    p = dup_or_null(proxy, &failed);
+    np = dup_or_null(no_proxy, &failed);
+    if (failed) {
+        free(p);
+        free(np);
+        return lsi_error_nomem();
+    }
+    pthread_mutex_lock(&ctx->lock);
+    free(ctx->proxy);
+    free(ctx->no_proxy);
+    ctx->proxy = p;
+    ctx->no_proxy = np;
+    pthread_mutex_unlock(&ctx->lock);
+    return LSIGN_OK;
+}
+
+int lsi_ctx_proxy(const lsign_ctx *ctx, char **proxy, char **no_proxy)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    int failed = 0;
+
+    *proxy = *no_proxy = NULL;
+    if (ctx == NULL)
+        return LSIGN_OK;
+    pthread_mutex_lock(&mut->lock);
+    *proxy = dup_or_null(mut->proxy, &failed);
+    *no_proxy = dup_or_null(mut->no_proxy, &failed);
+    pthread_mutex_unlock(&mut->lock);
+    if (failed) {
+        free(*proxy);
+        free(*no_proxy);
+        *proxy = *no_proxy = NULL;
+        return lsi_error_nomem();
+    }
     return LSIGN_OK;
 }

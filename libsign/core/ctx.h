@@ -13,6 +13,13 @@ const lsign_ctx_options *lsi_ctx_options(const lsign_ctx *ctx);
 /* The trust anchors; the caller owns the returned reference (X509_STORE_free). */
 X509_STORE *lsi_ctx_trust_store(const lsign_ctx *ctx);
 
+/*
+ * Copies of the proxy settings of lsign_ctx_set_proxy() (free() them); each
+ * is NULL when unset, meaning "from the environment". LSIGN_OK or
+ * LSIGN_E_NOMEM. A NULL ctx has neither.
+ */
+int lsi_ctx_proxy(const lsign_ctx *ctx, char **proxy, char **no_proxy);
+
 /* Sends a message to the context's log callback, if any wants this level. */
 void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...) LSI_PRINTF(3, 4);
 
