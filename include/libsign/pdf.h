@@ -39,9 +39,9 @@ extern "C" {
 /** PAdES baseline levels; values are part of the ABI. */
 typedef enum lsign_pades_level {
     LSIGN_PADES_B_B = 1,  /**< signature only */
-    LSIGN_PADES_B_T = 2,  /**< plus a signature timestamp (not yet available) */
-    LSIGN_PADES_B_LT = 3, /**< plus validation data in a /DSS (not yet available) */
-    LSIGN_PADES_B_LTA = 4 /**< plus a document timestamp (not yet available) */
+    LSIGN_PADES_B_T = 2,  /**< plus a timestamp from the context's TSA */
+    LSIGN_PADES_B_LT = 3, /**< plus certificates, OCSP responses and CRLs in a /DSS */
+    LSIGN_PADES_B_LTA = 4 /**< plus a document timestamp over all of it */
 } lsign_pades_level;
 
 /** /SubFilter of the signature; values are part of the ABI. */
@@ -113,14 +113,56 @@ LSIGN_EXTERN int lsign_pdf_sign_options_init(lsign_pdf_sign_options *opts, unsig
  * @return LSIGN_OK; LSIGN_E_INVALID_ARG (options, a field name that is not
  *   a signature field, a reserved_size too small, an appearance's page or
  *   anchor text not found), LSIGN_E_PARSE (not a PDF, or damaged),
- *   LSIGN_E_UNSUPPORTED (encrypted; a level above B-B; an appearance for an
- *   existing field; a character the appearance's font lacks), LSIGN_E_POLICY (forbidden by an
- * earlier signature's permissions; the field is already signed; certification of a document that is
- * already signed), LSIGN_E_LIMIT, LSIGN_E_IO, and the signer's errors (LSIGN_E_TOKEN, LSIGN_E_PIN,
- * LSIGN_E_CRYPTO).
+ *   LSIGN_E_UNSUPPORTED (encrypted; an appearance for an existing field; a
+ *   character the appearance's font lacks), LSIGN_E_NETWORK (B-T and up: the
+ *   TSA, OCSP or CRL server failed; the message names the URL),
+ *   LSIGN_E_POLICY (forbidden by an earlier signature's permissions; the
+ *   field is already signed; certification of a document that is already
+ *   signed; at B-LT and up, the signer's certificate is revoked, unless the
+ *   signer was opened with allow_invalid_cert), LSIGN_E_LIMIT, LSIGN_E_IO,
+ *   and the signer's errors (LSIGN_E_TOKEN, LSIGN_E_PIN, LSIGN_E_CRYPTO).
  */
 LSIGN_EXTERN int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input,
                                 lsign_output *output, const lsign_pdf_sign_options *opts);
+
+#define LSIGN_PDF_EXTEND_OPTIONS_VERSION 1
+
+typedef struct lsign_pdf_extend_options {
+    unsigned int version; /**< LSIGN_PDF_EXTEND_OPTIONS_VERSION */
+    /**
+     * What to add: LSIGN_PADES_B_T a document timestamp; B_LT validation
+     * data (/DSS) for every signature and timestamp; B_LTA both, the
+     * timestamp last. Extending a B-LTA document again before its last
+     * timestamp expires keeps it verifiable (re-timestamping).
+     */
+    int level;
+    int digest;        /**< of the document timestamp (SHA-256) */
+    int allow_revoked; /**< non-zero: embed evidence even for a revoked certificate */
+} lsign_pdf_extend_options;
+
+#define LSIGN_PDF_EXTEND_OPTIONS_INIT                                                              \
+    {                                                                                              \
+        LSIGN_PDF_EXTEND_OPTIONS_VERSION, LSIGN_PADES_B_LTA, LSIGN_DIGEST_SHA256, 0                \
+    }
+
+/** Initialise `opts` to the defaults of options version `version`. */
+LSIGN_EXTERN int lsign_pdf_extend_options_init(lsign_pdf_extend_options *opts,
+                                               unsigned int version);
+
+/**
+ * Raise the level of the signatures of a signed PDF by appending revisions:
+ * a /DSS with the validation data of every signature and timestamp (their
+ * chains, OCSP responses and CRLs, fetched from the addresses in the
+ * certificates), then a document timestamp. Earlier signatures are not
+ * touched and stay valid. The TSA is the context's (lsign_ctx_set_tsa).
+ * @return LSIGN_OK; LSIGN_E_INVALID_ARG (options, no signature, no TSA),
+ *   LSIGN_E_PARSE, LSIGN_E_NETWORK (TSA, OCSP or CRL unreachable or
+ *   answering garbage: the message names the URL), LSIGN_E_POLICY (a
+ *   revoked certificate), LSIGN_E_CRYPTO (a response that does not verify).
+ *   On failure nothing is written.
+ */
+LSIGN_EXTERN int lsign_pdf_extend(lsign_ctx *ctx, lsign_input *input, lsign_output *output,
+                                  const lsign_pdf_extend_options *opts);
 
 #ifdef __cplusplus
 }

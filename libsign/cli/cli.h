@@ -96,6 +96,22 @@ int cli_appearance_used(const cli_appearance_args *a);
 struct lsign_appearance;
 int cli_appearance_build(const cli_appearance_args *a, struct lsign_appearance **out);
 
+/* The PAdES levels as the flag --level spells them. */
+extern const cli_choice cli_pades_levels[];
+
+/* The time-stamping authority flags (--tsa, --tsa-user, --tsa-password-source). */
+typedef struct cli_tsa_args {
+    const char *url, *user, *password_source;
+} cli_tsa_args;
+
+/* Gives the TSA to the context; CLI_EXIT_OK, or CLI_EXIT_USAGE (reported) naming `cmd`. */
+struct lsign_ctx;
+int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, struct lsign_ctx *ctx);
+
+/* The subcommand "extend"; argv[0] is "extend". */
+int cli_cmd_extend(int argc, char *argv[]);
+void cli_extend_help(void);
+
 /* The subcommand "sign"; argv[0] is "sign". Returns an exit status. */
 int cli_cmd_sign(int argc, char *argv[]);
 

@@ -44,7 +44,12 @@ enum {
     OPT_TIME,
     OPT_TRUST,
     OPT_OUTPUT_DIR,
-    OPT_HELP
+    OPT_HELP,
+    OPT_LEVEL,
+    OPT_TSA,
+    OPT_TSA_USER,
+    OPT_TSA_PASSWORD_SOURCE,
+    OPT_ALLOW_INVALID_CERT
 };
 
 static const struct option long_options[] = {
@@ -73,6 +78,11 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
     {"help", no_argument, NULL, OPT_HELP},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {"tsa", required_argument, NULL, OPT_TSA},
+    {"tsa-user", required_argument, NULL, OPT_TSA_USER},
+    {"tsa-password-source", required_argument, NULL, OPT_TSA_PASSWORD_SOURCE},
+    {"allow-invalid-cert", no_argument, NULL, OPT_ALLOW_INVALID_CERT},
     {"appearance", required_argument, NULL, CLI_OPT_APPEARANCE},
     {"text", required_argument, NULL, CLI_OPT_TEXT},
     {"image", required_argument, NULL, CLI_OPT_IMAGE},
@@ -102,6 +112,12 @@ static const cli_choice schemes[] = {{"auto", LSIGN_SCHEME_AUTO},
 static const cli_choice subfilters[] = {
     {"cades", LSIGN_SUBFILTER_CADES}, {"pkcs7", LSIGN_SUBFILTER_PKCS7}, {NULL, 0}};
 
+const cli_choice cli_pades_levels[] = {{"b-b", LSIGN_PADES_B_B},
+                                       {"b-t", LSIGN_PADES_B_T},
+                                       {"b-lt", LSIGN_PADES_B_LT},
+                                       {"b-lta", LSIGN_PADES_B_LTA},
+                                       {NULL, 0}};
+
 static const cli_choice certify_levels[] = {{"none", LSIGN_CERTIFY_NONE},
                                             {"no-changes", LSIGN_CERTIFY_NO_CHANGES},
                                             {"form-filling", LSIGN_CERTIFY_FORM_FILLING},
@@ -115,6 +131,7 @@ typedef struct sign_args {
     const char *output;     /* -o: one FILE */
     const char *output_dir; /* --output-dir: every FILE */
     const char *lock_flag;  /* the --lock-* flag given, for messages */
+    cli_tsa_args tsa;
     int verbose;
     int quiet;
     lsign_signer_options signer;
@@ -184,6 +201,18 @@ void cli_sign_help(void)
           "  --include-root       embed the root certificate too\n"
           "  --time SECONDS       the claimed signing time (/M), seconds since 1970 (default:\n"
           "                       now); the certificate is still checked against now\n"
+          "\n"
+          "Level (PAdES baseline):\n"
+          "  --level L            b-b (default), b-t (a signature timestamp), b-lt (plus\n"
+          "                       certificates, OCSP responses and CRLs in a /DSS) or b-lta\n"
+          "                       (plus a document timestamp)\n"
+          "  --tsa URL            the time-stamping authority (RFC 3161), for b-t and up\n"
+          "  --allow-invalid-cert sign even with an expired, not yet valid or revoked\n"
+          "                       certificate (refused by default; b-lt and up check revocation)\n"
+          "  --tsa-user USER      HTTP basic authentication at the TSA, with the password\n"
+          "  --tsa-password-source SRC  from env:VAR or file:PATH\n"
+          "  --trust FILE         also the anchors that the TSA's and the chains' evidence\n"
+          "                       must reach\n"
           "\n"
           "Visible signature (default: invisible):\n"
           "  --appearance T       template: person, agency, copy, attachment or text\n"
@@ -350,6 +379,13 @@ static int parse_options(sign_args *a, int argc, char *argv[])
             a->output_dir = optarg;
             break;
         case OPT_HELP: return -1;
+        case OPT_LEVEL:
+            rc = cli_parse_choice("sign", "--level", optarg, cli_pades_levels, &a->pdf.level);
+            break;
+        case OPT_TSA: a->tsa.url = optarg; break;
+        case OPT_TSA_USER: a->tsa.user = optarg; break;
+        case OPT_TSA_PASSWORD_SOURCE: a->tsa.password_source = optarg; break;
+        case OPT_ALLOW_INVALID_CERT: a->signer.allow_invalid_cert = 1; break;
         default:
             rc = c >= CLI_OPT_APPEARANCE ? cli_appearance_option(&a->appearance, c, optarg)
                                          : cli_bad_option("sign", argv, c, optopt);
@@ -495,6 +531,8 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
             return CLI_EXIT_SETUP;
         }
     }
+    if ((rc = cli_apply_tsa("sign", &a->tsa, *ctx)) != CLI_EXIT_OK)
+        return rc;
     warn_pin_in_uri(a);
     /* The key is not named in the message: a URI may hold a PIN. */
     if (lsign_signer_open(signer, *ctx, a->key, &a->signer) != LSIGN_OK) {

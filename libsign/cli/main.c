@@ -93,6 +93,18 @@ void cli_log_to_stderr(int level, const char *message, void *userdata)
     fprintf(stderr, "%s: %s: %s\n", CLI_NAME, name, message);
 }
 
+int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, lsign_ctx *ctx)
+{
+    if (tsa->url == NULL) {
+        if (tsa->user != NULL || tsa->password_source != NULL)
+            return cli_usage_error(cmd, "--tsa-user and --tsa-password-source need --tsa URL");
+        return CLI_EXIT_OK;
+    }
+    if (lsign_ctx_set_tsa(ctx, tsa->url, tsa->user, tsa->password_source) != LSIGN_OK)
+        return cli_usage_error(cmd, "--tsa: %s", lsign_last_error());
+    return CLI_EXIT_OK;
+}
+
 static void usage(FILE *to)
 {
     fprintf(to,
@@ -102,6 +114,7 @@ static void usage(FILE *to)
             "\n"
             "Commands:\n"
             "  sign        sign PDF files (PAdES)\n"
+            "  extend      raise signed PDFs to B-T, B-LT or B-LTA (timestamps, validation data)\n"
             "  help [CMD]  show this help, or the help of CMD\n"
             "\n"
             "Options:\n"
@@ -125,6 +138,10 @@ static int help(int argc, char *argv[])
         cli_sign_help();
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "extend") == 0) {
+        cli_extend_help();
+        return CLI_EXIT_OK;
+    }
     return cli_usage_error(NULL, "help: unknown command '%s'", argv[1]);
 }
 
@@ -138,6 +155,8 @@ int main(int argc, char *argv[])
     }
     if (strcmp(cmd, "sign") == 0)
         return cli_cmd_sign(argc - 1, argv + 1);
+    if (strcmp(cmd, "extend") == 0)
+        return cli_cmd_extend(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0)
         return help(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -441,3 +441,28 @@ void lsi_output_free(lsi_output *o)
     free(o->captured);
     free(o);
 }
+
+int lsi_temp_open(lsi_temp *t)
+{
+    memset(t, 0, sizeof *t);
+    if ((t->file = tmpfile()) == NULL)
+        return lsi_error(LSIGN_E_IO, "cannot create a temporary file: %s", strerror(errno));
+    return lsi_output_to_fd(fileno(t->file), &t->out);
+}
+
+int lsi_temp_input(lsi_temp *t, lsi_input *in)
+{
+    /* The bytes went straight to the descriptor (no stdio buffering): map them. */
+    return lsi_input_open_fd(fileno(t->file), UINT64_MAX, in);
+}
+
+void lsi_temp_close(lsi_temp *t)
+{
+    if (t->out != NULL) {
+        t->out->committed = 1; /* a scratch file is never cut back: it is about to vanish */
+        lsi_output_free(t->out);
+    }
+    if (t->file != NULL)
+        fclose(t->file);
+    memset(t, 0, sizeof *t);
+}

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct lsi_input {
     const unsigned char *data;
@@ -89,5 +90,19 @@ unsigned char *lsi_output_take_memory(lsi_output *out, size_t *len);
  * where it started, so a failure leaves no partial output.
  */
 void lsi_output_free(lsi_output *out);
+
+/*
+ * A scratch file for a result that is read again (a signed revision that
+ * another revision extends): anonymous, removed when closed.
+ */
+typedef struct lsi_temp {
+    FILE *file;
+    lsi_output *out;
+} lsi_temp;
+
+int lsi_temp_open(lsi_temp *t);
+/* Maps what was written so far as an input (closed with lsi_input_close). */
+int lsi_temp_input(lsi_temp *t, lsi_input *in);
+void lsi_temp_close(lsi_temp *t);
 
 #endif

@@ -27,6 +27,7 @@ struct lsign_signer {
     unsigned char **der; /* DER of cert then chain, for lsign_signer_cert_der() */
     size_t *der_len;
     size_t ncerts;
+    int allow_invalid; /* the caller waived the certificate checks (also revocation) */
 };
 
 static const lsign_signer_options default_options = LSIGN_SIGNER_OPTIONS_INIT;
@@ -174,6 +175,7 @@ static int finish_open(lsign_signer *s, const lsign_signer_options *opts)
     sk_X509_pop_free(pool, X509_free);
     if (rc == LSIGN_OK)
         rc = describe_key(s);
+    s->allow_invalid = opts->allow_invalid_cert != 0;
     if (rc == LSIGN_OK && !opts->allow_invalid_cert)
         rc = lsi_cert_check_for_signing(s->cert, when);
     if (rc == LSIGN_OK)
@@ -350,4 +352,9 @@ X509 *lsi_signer_cert(const lsign_signer *s)
 STACK_OF(X509) * lsi_signer_chain(const lsign_signer *s)
 {
     return s->chain;
+}
+
+int lsi_signer_allows_invalid(const lsign_signer *signer)
+{
+    return signer->allow_invalid;
 }

@@ -43,4 +43,7 @@ STACK_OF(X509) * lsi_signer_chain(const lsign_signer *signer);
 /* `scheme` with AUTO resolved for the key (RSA: PKCS#1 v1.5, EC: ECDSA); INVALID_ARG if unfit. */
 int lsi_signer_resolve_scheme(const lsign_signer *signer, int scheme, int *out);
 
+/* Whether the signer was opened with allow_invalid_cert (which also waives revocation). */
+int lsi_signer_allows_invalid(const lsign_signer *signer);
+
 #endif

@@ -12,9 +12,13 @@
 #include "keys/sigformat.h"
 #include "keys/signer_impl.h"
 #include "libsign/pdf.h"
+#include "pades/extend.h"
 #include "pades/fields.h"
+#include "pades/ltv.h"
 #include "pades/mdp.h"
+#include "pades/revision.h"
 #include "pades/sigdict.h"
+#include "pades/timestamps.h"
 #include "pdf/build.h"
 #include "pdf/document.h"
 #include "pdf/pages.h"
@@ -42,11 +46,7 @@ static int check_options(const lsign_pdf_sign_options *o)
 
     if (rc != LSIGN_OK)
         return rc;
-    if (o->level >= LSIGN_PADES_B_T && o->level <= LSIGN_PADES_B_LTA)
-        return lsi_error(LSIGN_E_UNSUPPORTED,
-                         "PAdES level %d needs timestamps, which this version cannot add yet",
-                         o->level);
-    if (o->level != LSIGN_PADES_B_B)
+    if (o->level < LSIGN_PADES_B_B || o->level > LSIGN_PADES_B_LTA)
         return lsi_error(LSIGN_E_INVALID_ARG, "unknown PAdES level %d", o->level);
     if (lsi_digest_md(o->digest, &hash_len) == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "unknown digest algorithm %d", o->digest);
@@ -79,7 +79,6 @@ typedef struct job {
     lsi_cms_sign_params cms;
     size_t reserved;
     int64_t when;
-    EVP_MD_CTX *md;
     lsi_sig_slots slots;
 } job;
 
@@ -89,7 +88,6 @@ static void job_free(job *j)
     free(j->pages);
     lsi_pdf_doc_free(j->doc);
     lsi_arena_free(j->arena);
-    EVP_MD_CTX_free(j->md);
 }
 
 /* Bytes kept for the CMS: its size with the largest signature, plus what later levels add. */
@@ -120,6 +118,7 @@ static int reserve(job *j)
 /* Reads the document and decides where the signature goes and whether it may. */
 static int prepare(job *j)
 {
+    lsi_tsa_config tsa;
     int rc = lsi_pdf_doc_open(j->in->data, j->in->len, j->ctx, &j->doc);
 
     if (rc != LSIGN_OK)
@@ -148,6 +147,12 @@ static int prepare(job *j)
     if (rc != LSIGN_OK)
         return rc;
     j->when = j->opts->signing_time != 0 ? j->opts->signing_time : (int64_t)time(NULL);
+    if (j->opts->level >= LSIGN_PADES_B_T && (rc = lsi_ctx_tsa(j->ctx, &tsa)) != LSIGN_OK)
+        return rc; /* before the token signs anything */
+    if (j->opts->level >= LSIGN_PADES_B_LT && !lsi_signer_allows_invalid(j->signer) &&
+        (rc = lsi_ltv_check_signer(j->ctx, lsi_signer_cert(j->signer),
+                                   lsi_signer_chain(j->signer))) != LSIGN_OK)
+        return rc;
     j->cms = (lsi_cms_sign_params){j->opts->digest, j->opts->scheme,
                                    j->opts->subfilter == LSIGN_SUBFILTER_CADES, j->when,
                                    j->opts->include_root};
@@ -270,52 +275,51 @@ static int write_objects(job *j, lsi_pdf_writer *w)
     return rc == LSIGN_OK ? lsi_fields_write(j->doc, w, j->arena, &plan) : rc;
 }
 
-static int hash_tap(void *md, const unsigned char *data, size_t len)
+static int objects_of(void *userdata, lsi_pdf_writer *w, lsi_sig_slots *slots)
 {
-    if (EVP_DigestUpdate(md, data, len) != 1)
-        return lsi_error_openssl(LSIGN_E_CRYPTO, "PDF: hashing the document failed");
-    return LSIGN_OK;
+    job *j = userdata;
+
+    (void)slots; /* write_objects fills j->slots, which is `slots` */
+    return write_objects(j, w);
 }
 
-/* The signature over the finished file, written into its placeholder. */
-static int sign_range(job *j, lsi_output *out)
+/* Copies the input while hashing it (one pass), appends the update, signs into its place. */
+static int write_signed(job *j, lsi_output *out)
 {
     unsigned char hash[EVP_MAX_MD_SIZE], *der = NULL;
     unsigned int hash_len = 0;
-    size_t der_len = 0;
-    int rc = lsi_sigdict_close_range(out, &j->slots, j->md);
+    size_t der_len = 0, md_len;
+    int rc = lsi_signed_revision(j->doc, j->in, out, lsi_digest_md(j->opts->digest, &md_len),
+                                 objects_of, j, &j->slots, hash, &hash_len);
 
-    if (rc == LSIGN_OK && EVP_DigestFinal_ex(j->md, hash, &hash_len) != 1)
-        rc = lsi_error_openssl(LSIGN_E_CRYPTO, "PDF: hashing the document failed");
     if (rc == LSIGN_OK)
         rc = lsi_cms_sign_detached(j->signer, &j->cms, hash, hash_len, &der, &der_len);
+    if (rc == LSIGN_OK && j->opts->level >= LSIGN_PADES_B_T)
+        rc = lsi_pades_add_signature_timestamp(j->ctx, &der, &der_len);
     if (rc == LSIGN_OK)
         rc = lsi_sigdict_fill(out, &j->slots, der, der_len);
     free(der);
     return rc;
 }
 
-/* Copies the input while hashing it (one pass), then appends the update and signs. */
-static int write_signed(job *j, lsi_output *out)
+/* B-LT and B-LTA: the B-T signature in a scratch file, then the /DSS (and timestamp) after it. */
+static int write_long_term(job *j, lsi_output *out)
 {
-    size_t hash_len;
-    lsi_pdf_writer *w = NULL;
-    int rc;
+    lsi_temp temp;
+    lsi_input signed_in;
+    int rc = lsi_temp_open(&temp);
 
-    if ((j->md = EVP_MD_CTX_new()) == NULL ||
-        EVP_DigestInit_ex(j->md, lsi_digest_md(j->opts->digest, &hash_len), NULL) != 1)
-        return lsi_error_openssl(LSIGN_E_CRYPTO, "PDF: cannot start the document hash");
-    lsi_output_set_tap(out, hash_tap, j->md);
-    rc = lsi_pdf_writer_begin(j->doc, j->in, out, &w);
-    lsi_output_set_tap(out, NULL, NULL);
+    memset(&signed_in, 0, sizeof signed_in);
     if (rc == LSIGN_OK)
-        rc = lsi_output_capture(out);
+        rc = write_signed(j, temp.out);
     if (rc == LSIGN_OK)
-        rc = write_objects(j, w);
+        rc = lsi_temp_input(&temp, &signed_in);
     if (rc == LSIGN_OK)
-        rc = lsi_pdf_writer_finish(w);
-    lsi_pdf_writer_free(w);
-    return rc == LSIGN_OK ? sign_range(j, out) : rc;
+        rc = lsi_pades_extend(j->ctx, &signed_in, out, j->opts->level, j->opts->digest,
+                              lsi_signer_allows_invalid(j->signer));
+    lsi_input_close(&signed_in);
+    lsi_temp_close(&temp);
+    return rc;
 }
 
 int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsign_output *output,
@@ -339,7 +343,9 @@ int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsi
     if (rc == LSIGN_OK)
         rc = lsi_stream_begin(output, input, &out);
     if (rc == LSIGN_OK) {
-        rc = lsi_stream_finish(output, out, write_signed(&j, out));
+        rc = lsi_stream_finish(output, out,
+                               j.opts->level >= LSIGN_PADES_B_LT ? write_long_term(&j, out)
+                                                                 : write_signed(&j, out));
         if (rc == LSIGN_OK)
             lsi_log(ctx, LSIGN_LOG_INFO, "PDF signed in field '%s' (%zu bytes reserved)",
                     j.fill != NULL ? j.fill->name : j.name, j.reserved);

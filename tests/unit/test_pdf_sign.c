@@ -584,8 +584,9 @@ static void test_bad_options(void **state)
     (void)state;
     assert_int_equal(lsign_pdf_sign_options_init(&o, 2), LSIGN_E_INVALID_ARG);
     assert_int_equal(lsign_pdf_sign_options_init(&o, LSIGN_PDF_SIGN_OPTIONS_VERSION), LSIGN_OK);
-    o.level = LSIGN_PADES_B_T;
-    assert_int_equal(sign_mem(rsa, pdf, len, &o, &out, &l), LSIGN_E_UNSUPPORTED);
+    o.level = LSIGN_PADES_B_T; /* the context names no TSA */
+    assert_int_equal(sign_mem(rsa, pdf, len, &o, &out, &l), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "no time-stamping authority"));
     o.level = 9;
     assert_int_equal(sign_mem(rsa, pdf, len, &o, &out, &l), LSIGN_E_INVALID_ARG);
     o.level = LSIGN_PADES_B_B;

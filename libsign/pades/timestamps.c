@@ -1,0 +1,185 @@
+#include "pades/timestamps.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cms/timestamp.h"
+#include "core/ctx.h"
+#include "core/error.h"
+#include "keys/pin.h"
+#include "keys/sigformat.h"
+#include "net/http.h"
+#include "pades/fields.h"
+#include "pades/revision.h"
+#include "pdf/build.h"
+
+/* Room for a timestamp token with the TSA's chain. */
+#define TOKEN_ROOM 16384
+
+/* The context's TSA, its password read from its source (wiped by tsa_release). */
+typedef struct tsa_session {
+    lsi_tsa tsa;
+    lsi_pin password;
+} tsa_session;
+
+static int tsa_open(const lsign_ctx *ctx, int digest, tsa_session *s)
+{
+    lsi_tsa_config cfg;
+    lsi_pin_source *src = NULL;
+    int rc = lsi_ctx_tsa(ctx, &cfg);
+
+    memset(s, 0, sizeof *s);
+    if (rc != LSIGN_OK)
+        return rc;
+    s->tsa.url = cfg.url;
+    s->tsa.user = cfg.user;
+    s->tsa.digest = digest;
+    if (cfg.password_source == NULL)
+        return LSIGN_OK;
+    rc = lsi_pin_source_new(&src, cfg.password_source, NULL, NULL, NULL, NULL, 0);
+    if (rc == LSIGN_OK)
+        rc = lsi_pin_get(src, "password for the time-stamping authority", LSIGN_PIN_PASSWORD,
+                         &s->password);
+    lsi_pin_source_free(src);
+    s->tsa.password = s->password.text;
+    return rc;
+}
+
+static void tsa_release(tsa_session *s)
+{
+    lsi_pin_clear(&s->password);
+}
+
+int lsi_pades_add_signature_timestamp(const lsign_ctx *ctx, unsigned char **der, size_t *len)
+{
+    tsa_session s;
+    unsigned char *sig = NULL, *token = NULL, *stamped = NULL;
+    size_t sig_len = 0, token_len = 0, stamped_len = 0;
+    int64_t when = 0;
+    int rc = tsa_open(ctx, LSIGN_DIGEST_SHA256, &s);
+
+    if (rc == LSIGN_OK)
+        rc = lsi_cms_signature_value(*der, *len, &sig, &sig_len);
+    if (rc == LSIGN_OK)
+        rc = lsi_ts_fetch(ctx, &s.tsa, sig, sig_len, &token, &token_len, &when);
+    if (rc == LSIGN_OK)
+        rc = lsi_cms_add_signature_timestamp(*der, *len, token, token_len, &stamped, &stamped_len);
+    if (rc == LSIGN_OK) {
+        free(*der);
+        *der = stamped;
+        *len = stamped_len;
+    }
+    tsa_release(&s);
+    free(sig);
+    free(token);
+    return rc == LSIGN_OK ? rc : lsi_error_wrap("signature timestamp");
+}
+
+/* What the document timestamp revision writes, and where its placeholder is. */
+typedef struct docts {
+    lsi_pdf_doc *doc;
+    lsi_arena *arena;
+    lsi_pdf_page *pages;
+    char name[64];
+} docts;
+
+static lsi_pdf_obj *named(lsi_arena *a, lsi_pdf_obj *dict, const char *key, const char *name)
+{
+    lsi_pdf_obj *v = dict != NULL ? lsi_pdf_new_name(a, name) : NULL;
+
+    return v != NULL ? lsi_pdf_dict_with(a, dict, key, v) : NULL;
+}
+
+/* A /DocTimeStamp dictionary (ISO 32000-2 12.8.5) in a new invisible field. */
+static int docts_objects(void *userdata, lsi_pdf_writer *w, lsi_sig_slots *slots)
+{
+    docts *d = userdata;
+    lsi_pdf_obj *dict = named(d->arena, lsi_pdf_new_dict(d->arena), "Type", "DocTimeStamp");
+    lsi_field_plan plan = {
+        lsi_pdf_writer_new_number(w), &d->pages[0], NULL, 0, NULL, d->name, NULL, 0};
+    int rc;
+
+    dict = named(d->arena, named(d->arena, dict, "Filter", "Adobe.PPKLite"), "SubFilter",
+                 "ETSI.RFC3161");
+    if (dict == NULL)
+        return lsi_pdf_built(dict);
+    rc = lsi_sigdict_write(w, plan.sig_num, dict, TOKEN_ROOM, slots);
+    return rc == LSIGN_OK ? lsi_fields_write(d->doc, w, d->arena, &plan) : rc;
+}
+
+/* The token for a hash already computed: request, HTTP exchange, check. */
+static int token_for_hash(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *hash,
+                          size_t hash_len, unsigned char **token, size_t *token_len)
+{
+    lsi_http_request req = {
+        tsa->url,  NULL,         0, "application/timestamp-query", "application/timestamp-reply",
+        tsa->user, tsa->password};
+    unsigned char *query = NULL, *reply = NULL;
+    size_t query_len = 0, reply_len = 0;
+    X509_STORE *store = lsi_ctx_trust_store(ctx);
+    int64_t when = 0;
+    int rc = lsi_ts_request(tsa, hash, hash_len, &query, &query_len);
+
+    req.body = query;
+    req.body_len = query_len;
+    if (rc == LSIGN_OK)
+        rc = lsi_http_fetch(ctx, &req, &reply, &reply_len);
+    if (rc == LSIGN_OK) {
+        rc = lsi_ts_check_response(query, query_len, reply, reply_len, store, token, token_len,
+                                   &when);
+        if (rc == LSIGN_E_PARSE) /* the TSA answered something else: its fault, not ours */
+            rc = lsi_error(LSIGN_E_NETWORK, "%s: not a timestamp reply", tsa->url);
+        else if (rc != LSIGN_OK)
+            rc = lsi_error_wrap("%s", tsa->url);
+    }
+    X509_STORE_free(store);
+    free(query);
+    free(reply);
+    return rc;
+}
+
+static int docts_prepare(lsi_pdf_doc *doc, docts *d)
+{
+    lsi_pdf_field *fields = NULL;
+    const lsi_pdf_field *fill = NULL;
+    size_t nfields = 0, npages = 0;
+    int rc = lsi_pdf_doc_pages(doc, &d->pages, &npages);
+
+    if (rc == LSIGN_OK && npages == 0)
+        rc = lsi_error(LSIGN_E_PARSE, "PDF: the document has no pages");
+    if (rc == LSIGN_OK)
+        rc = lsi_pdf_doc_fields(doc, &fields, &nfields);
+    if (rc == LSIGN_OK)
+        rc = lsi_fields_choose(fields, nfields, NULL, &fill, d->name, sizeof d->name);
+    lsi_pdf_fields_free(fields, nfields);
+    if (rc == LSIGN_OK && (d->arena = lsi_arena_new((uint64_t)16 << 20)) == NULL)
+        rc = LSIGN_E_NOMEM;
+    return rc;
+}
+
+int lsi_pades_document_timestamp(const lsign_ctx *ctx, lsi_pdf_doc *doc, const lsi_input *in,
+                                 lsi_output *out, int digest)
+{
+    docts d = {doc, NULL, NULL, {0}};
+    tsa_session s;
+    lsi_sig_slots slots;
+    unsigned char hash[EVP_MAX_MD_SIZE], *token = NULL;
+    unsigned int hash_len = 0;
+    size_t token_len = 0, md_len;
+    int rc = tsa_open(ctx, digest, &s);
+
+    if (rc == LSIGN_OK)
+        rc = docts_prepare(doc, &d);
+    if (rc == LSIGN_OK)
+        rc = lsi_signed_revision(doc, in, out, lsi_digest_md(digest, &md_len), docts_objects, &d,
+                                 &slots, hash, &hash_len);
+    if (rc == LSIGN_OK)
+        rc = token_for_hash(ctx, &s.tsa, hash, hash_len, &token, &token_len);
+    if (rc == LSIGN_OK)
+        rc = lsi_sigdict_fill(out, &slots, token, token_len);
+    tsa_release(&s);
+    free(token);
+    free(d.pages);
+    lsi_arena_free(d.arena);
+    return rc == LSIGN_OK ? rc : lsi_error_wrap("document timestamp");
+}
