@@ -506,14 +506,15 @@ static int post(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *r
 {
     /*
      * RFC 3161 names the reply application/timestamp-reply; some TSAs still
-     * send the draft's application/timestamp-response. The prefix takes both
-     * and still refuses an HTML error page; the body is checked anyway.
+     * send the draft's application/timestamp-response, and OpenSSL compares
+     * the whole type: any type is taken, and the body decides (an HTML error
+     * page is "not a timestamp reply").
      */
     lsi_http_request hr = {.url = tsa->url,
                            .body = req,
                            .body_len = req_len,
                            .content_type = "application/timestamp-query",
-                           .expected_type = "application/timestamp-",
+                           .expected_type = NULL,
                            .user = tsa->user,
                            .password = tsa->password};
 
@@ -538,8 +539,8 @@ static int check_reply(const lsign_ctx *ctx, const char *url, const unsigned cha
 int lsi_ts_fetch(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *data,
                  size_t data_len, unsigned char **token, size_t *token_len, int64_t *gen_time)
 {
-    unsigned char hash[EVP_MAX_MD_SIZE], *req = NULL, *resp = NULL;
-    size_t hash_len = 0, req_len = 0, resp_len = 0;
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    size_t hash_len = 0;
     int rc;
 
     if (token != NULL)
@@ -548,8 +549,17 @@ int lsi_ts_fetch(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *
         token == NULL || token_len == NULL || gen_time == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsi_ts_fetch: NULL argument");
     rc = hash_data(tsa, data != NULL ? data : (const unsigned char *)"", data_len, hash, &hash_len);
-    if (rc == LSIGN_OK)
-        rc = lsi_ts_request(tsa, hash, hash_len, &req, &req_len);
+    return rc == LSIGN_OK ? lsi_ts_fetch_hash(ctx, tsa, hash, hash_len, token, token_len, gen_time)
+                          : rc;
+}
+
+int lsi_ts_fetch_hash(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *hash,
+                      size_t hash_len, unsigned char **token, size_t *token_len, int64_t *gen_time)
+{
+    unsigned char *req = NULL, *resp = NULL;
+    size_t req_len = 0, resp_len = 0;
+    int rc = lsi_ts_request(tsa, hash, hash_len, &req, &req_len);
+
     if (rc == LSIGN_OK)
         rc = post(ctx, tsa, req, req_len, &resp, &resp_len);
     if (rc == LSIGN_OK)

@@ -65,6 +65,10 @@ int lsi_ts_check_response(const unsigned char *req, size_t req_len, const unsign
 int lsi_ts_fetch(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *data,
                  size_t data_len, unsigned char **token, size_t *token_len, int64_t *gen_time);
 
+/* As lsi_ts_fetch(), for a `hash` of the data already computed under tsa->digest. */
+int lsi_ts_fetch_hash(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *hash,
+                      size_t hash_len, unsigned char **token, size_t *token_len, int64_t *gen_time);
+
 /*
  * The signature value of the single SignerInfo of a DER ContentInfo
  * (SignedData): the data a signature timestamp covers. *sig is malloc'd.

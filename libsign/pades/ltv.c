@@ -27,11 +27,16 @@ static const unsigned char *keep(lsi_ltv *ltv, const unsigned char *der, size_t 
     return copy;
 }
 
+/* Adds an item to a signature's list, once: its chain and its TSA's share certificates. */
 static int add_item(lsi_ltv *ltv, lsi_dss_vri *v, int kind, const unsigned char *der, size_t len)
 {
-    lsi_dss_blob *grown = realloc(v->items[kind], (v->count[kind] + 1) * sizeof *grown);
+    lsi_dss_blob *grown;
     const unsigned char *copy;
 
+    for (size_t i = 0; i < v->count[kind]; i++)
+        if (v->items[kind][i].len == len && memcmp(v->items[kind][i].der, der, len) == 0)
+            return LSIGN_OK;
+    grown = realloc(v->items[kind], (v->count[kind] + 1) * sizeof *grown);
     if (grown == NULL)
         return lsi_error_nomem();
     v->items[kind] = grown;
@@ -149,6 +154,9 @@ static int add_cms(const lsign_ctx *ctx, lsi_ltv *ltv, lsi_dss_vri *v, CMS_Conte
 static int add_signature(const lsign_ctx *ctx, lsi_ltv *ltv, const lsi_pdf_field *f,
                          int allow_revoked)
 {
+    for (size_t i = 0; i < ltv->count; i++)
+        if (ltv->seen[i] == f->value)
+            return LSIGN_OK; /* reached from /Fields and from a page's /Annots */
     const unsigned char *contents, *p;
     size_t len;
     CMS_ContentInfo *cms;
@@ -163,24 +171,57 @@ static int add_signature(const lsign_ctx *ctx, lsi_ltv *ltv, const lsi_pdf_field
     p = contents;
     if ((cms = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL)
         return lsi_error_openssl(LSIGN_E_PARSE, "signature '%s': /Contents is not a CMS", f->name);
-    ltv->count++;
+    ltv->seen[ltv->count++] = f->value;
     rc = add_cms(ctx, ltv, v, cms, allow_revoked, 0);
     CMS_ContentInfo_free(cms);
     return rc == LSIGN_OK ? rc : lsi_error_wrap("signature '%s'", f->name);
 }
 
+/* Signature widgets on pages that /AcroForm does not list (poppler 22.12 writes such files). */
+static int add_page_signatures(const lsign_ctx *ctx, lsi_pdf_doc *doc, lsi_ltv *out,
+                               int allow_revoked, size_t room)
+{
+    lsi_pdf_page *pages = NULL;
+    size_t npages = 0;
+    int rc = lsi_pdf_doc_pages(doc, &pages, &npages);
+
+    for (size_t p = 0; p < npages && rc == LSIGN_OK; p++) {
+        for (size_t i = 0; i < lsi_pdf_count(pages[p].annots) && rc == LSIGN_OK; i++) {
+            const lsi_pdf_obj *annot = NULL, *value = NULL;
+            lsi_pdf_field f = {0, 0, NULL, "(not in /AcroForm)", "Sig", NULL};
+            if (lsi_pdf_doc_deref(doc, lsi_pdf_array_get(pages[p].annots, i), &annot) != LSIGN_OK ||
+                !lsi_pdf_name_is(lsi_pdf_dict_get(annot, "FT"), "Sig") ||
+                lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(annot, "V"), &value) != LSIGN_OK ||
+                value->type != LSI_PDF_DICT)
+                continue;
+            if (out->count == room)
+                rc = lsi_error(LSIGN_E_LIMIT, "PDF: too many signatures");
+            f.dict = annot;
+            f.value = value;
+            if (rc == LSIGN_OK)
+                rc = add_signature(ctx, out, &f, allow_revoked);
+        }
+    }
+    free(pages);
+    return rc;
+}
+
 int lsi_ltv_collect(const lsign_ctx *ctx, lsi_pdf_doc *doc, int allow_revoked, lsi_ltv *out)
 {
     lsi_pdf_field *fields = NULL;
-    size_t n = 0;
+    size_t n = 0, room;
     int rc = lsi_pdf_doc_fields(doc, &fields, &n);
 
     memset(out, 0, sizeof *out);
-    if (rc == LSIGN_OK && (out->vris = calloc(n + 1, sizeof *out->vris)) == NULL)
+    room = n + LSI_LTV_MAX_UNLISTED;
+    if (rc == LSIGN_OK && ((out->vris = calloc(room, sizeof *out->vris)) == NULL ||
+                           (out->seen = calloc(room, sizeof *out->seen)) == NULL))
         rc = lsi_error_nomem();
     for (size_t i = 0; i < n && rc == LSIGN_OK; i++)
         if (fields[i].value != NULL && fields[i].value->type == LSI_PDF_DICT)
             rc = add_signature(ctx, out, &fields[i], allow_revoked);
+    if (rc == LSIGN_OK)
+        rc = add_page_signatures(ctx, doc, out, allow_revoked, room);
     if (rc == LSIGN_OK && out->count == 0)
         rc = lsi_error(LSIGN_E_INVALID_ARG, "PDF: the document has no signature to extend");
     lsi_pdf_fields_free(fields, n);
@@ -193,7 +234,8 @@ int lsi_ltv_check_signer(const lsign_ctx *ctx, X509 *leaf, STACK_OF(X509) * untr
     int rc;
 
     memset(&scratch, 0, sizeof scratch);
-    if ((scratch.vris = calloc(1, sizeof *scratch.vris)) == NULL)
+    if ((scratch.vris = calloc(1, sizeof *scratch.vris)) == NULL ||
+        (scratch.seen = calloc(1, sizeof *scratch.seen)) == NULL)
         return lsi_error_nomem();
     scratch.count = 1;
     rc = add_chain(ctx, &scratch, &scratch.vris[0], leaf, untrusted, 0);
@@ -210,5 +252,6 @@ void lsi_ltv_free(lsi_ltv *ltv)
         free(ltv->blobs[i]);
     free(ltv->blobs);
     free(ltv->vris);
+    free(ltv->seen);
     memset(ltv, 0, sizeof *ltv);
 }

@@ -8,7 +8,6 @@
 #include "core/error.h"
 #include "keys/pin.h"
 #include "keys/sigformat.h"
-#include "net/http.h"
 #include "pades/fields.h"
 #include "pades/revision.h"
 #include "pdf/build.h"
@@ -107,37 +106,6 @@ static int docts_objects(void *userdata, lsi_pdf_writer *w, lsi_sig_slots *slots
     return rc == LSIGN_OK ? lsi_fields_write(d->doc, w, d->arena, &plan) : rc;
 }
 
-/* The token for a hash already computed: request, HTTP exchange, check. */
-static int token_for_hash(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *hash,
-                          size_t hash_len, unsigned char **token, size_t *token_len)
-{
-    lsi_http_request req = {
-        tsa->url,  NULL,         0, "application/timestamp-query", "application/timestamp-reply",
-        tsa->user, tsa->password};
-    unsigned char *query = NULL, *reply = NULL;
-    size_t query_len = 0, reply_len = 0;
-    X509_STORE *store = lsi_ctx_trust_store(ctx);
-    int64_t when = 0;
-    int rc = lsi_ts_request(tsa, hash, hash_len, &query, &query_len);
-
-    req.body = query;
-    req.body_len = query_len;
-    if (rc == LSIGN_OK)
-        rc = lsi_http_fetch(ctx, &req, &reply, &reply_len);
-    if (rc == LSIGN_OK) {
-        rc = lsi_ts_check_response(query, query_len, reply, reply_len, store, token, token_len,
-                                   &when);
-        if (rc == LSIGN_E_PARSE) /* the TSA answered something else: its fault, not ours */
-            rc = lsi_error(LSIGN_E_NETWORK, "%s: not a timestamp reply", tsa->url);
-        else if (rc != LSIGN_OK)
-            rc = lsi_error_wrap("%s", tsa->url);
-    }
-    X509_STORE_free(store);
-    free(query);
-    free(reply);
-    return rc;
-}
-
 static int docts_prepare(lsi_pdf_doc *doc, docts *d)
 {
     lsi_pdf_field *fields = NULL;
@@ -166,6 +134,7 @@ int lsi_pades_document_timestamp(const lsign_ctx *ctx, lsi_pdf_doc *doc, const l
     unsigned char hash[EVP_MAX_MD_SIZE], *token = NULL;
     unsigned int hash_len = 0;
     size_t token_len = 0, md_len;
+    int64_t when = 0;
     int rc = tsa_open(ctx, digest, &s);
 
     if (rc == LSIGN_OK)
@@ -174,7 +143,7 @@ int lsi_pades_document_timestamp(const lsign_ctx *ctx, lsi_pdf_doc *doc, const l
         rc = lsi_signed_revision(doc, in, out, lsi_digest_md(digest, &md_len), docts_objects, &d,
                                  &slots, hash, &hash_len);
     if (rc == LSIGN_OK)
-        rc = token_for_hash(ctx, &s.tsa, hash, hash_len, &token, &token_len);
+        rc = lsi_ts_fetch_hash(ctx, &s.tsa, hash, hash_len, &token, &token_len, &when);
     if (rc == LSIGN_OK)
         rc = lsi_sigdict_fill(out, &slots, token, token_len);
     tsa_release(&s);
