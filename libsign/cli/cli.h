@@ -99,13 +99,18 @@ int cli_appearance_build(const cli_appearance_args *a, struct lsign_appearance *
 /* The PAdES levels as the flag --level spells them. */
 extern const cli_choice cli_pades_levels[];
 
+struct lsign_ctx;
+
 /* The time-stamping authority flags (--tsa, --tsa-user, --tsa-password-source). */
 typedef struct cli_tsa_args {
     const char *url, *user, *password_source;
 } cli_tsa_args;
 
+/* Loads --trust (a PEM file or a directory) into the context; CLI_EXIT_SETUP (reported) on failure.
+ */
+int cli_load_trust(struct lsign_ctx *ctx, const char *trust);
+
 /* Gives the TSA to the context; CLI_EXIT_OK, or CLI_EXIT_USAGE (reported) naming `cmd`. */
-struct lsign_ctx;
 int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, struct lsign_ctx *ctx);
 
 /* The subcommand "extend"; argv[0] is "extend". */

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "libsign/libsign.h"
 
@@ -99,7 +98,6 @@ static int parse(extend_args *a, int argc, char *argv[])
 
 static int make_ctx(const extend_args *a, lsign_ctx **ctx)
 {
-    struct stat st;
     int rc;
 
     if (lsign_ctx_new(ctx, NULL) != LSIGN_OK) {
@@ -108,16 +106,8 @@ static int make_ctx(const extend_args *a, lsign_ctx **ctx)
     }
     if (!a->quiet)
         lsign_ctx_set_log(*ctx, LSIGN_LOG_WARNING, cli_log_to_stderr, NULL);
-    if (a->trust != NULL) {
-        rc = stat(a->trust, &st) == 0 && S_ISDIR(st.st_mode)
-                 ? lsign_ctx_add_trust_dir(*ctx, a->trust)
-                 : lsign_ctx_add_trust_file(*ctx, a->trust);
-        if (rc != LSIGN_OK) {
-            cli_error("--trust: %s", lsign_last_error());
-            return CLI_EXIT_SETUP;
-        }
-    }
-    return cli_apply_tsa("extend", &a->tsa, *ctx);
+    rc = cli_load_trust(*ctx, a->trust);
+    return rc == CLI_EXIT_OK ? cli_apply_tsa("extend", &a->tsa, *ctx) : rc;
 }
 
 static int run(const extend_args *a, lsign_ctx *ctx)

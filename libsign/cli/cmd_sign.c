@@ -509,7 +509,6 @@ static void warn_pin_in_uri(const sign_args *a)
 
 static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
 {
-    struct stat st;
     int rc;
 
     if (lsign_ctx_new(ctx, NULL) != LSIGN_OK) {
@@ -522,15 +521,8 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
                                       : LSIGN_LOG_WARNING;
         lsign_ctx_set_log(*ctx, level, cli_log_to_stderr, NULL);
     }
-    if (a->trust != NULL) {
-        rc = stat(a->trust, &st) == 0 && S_ISDIR(st.st_mode)
-                 ? lsign_ctx_add_trust_dir(*ctx, a->trust)
-                 : lsign_ctx_add_trust_file(*ctx, a->trust);
-        if (rc != LSIGN_OK) {
-            cli_error("--trust: %s", lsign_last_error());
-            return CLI_EXIT_SETUP;
-        }
-    }
+    if ((rc = cli_load_trust(*ctx, a->trust)) != CLI_EXIT_OK)
+        return rc;
     if ((rc = cli_apply_tsa("sign", &a->tsa, *ctx)) != CLI_EXIT_OK)
         return rc;
     warn_pin_in_uri(a);

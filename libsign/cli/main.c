@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libsign/libsign.h"
 
@@ -91,6 +92,22 @@ void cli_log_to_stderr(int level, const char *message, void *userdata)
 
     (void)userdata;
     fprintf(stderr, "%s: %s: %s\n", CLI_NAME, name, message);
+}
+
+int cli_load_trust(lsign_ctx *ctx, const char *trust)
+{
+    struct stat st;
+    int rc;
+
+    if (trust == NULL)
+        return CLI_EXIT_OK;
+    rc = stat(trust, &st) == 0 && S_ISDIR(st.st_mode) ? lsign_ctx_add_trust_dir(ctx, trust)
+                                                      : lsign_ctx_add_trust_file(ctx, trust);
+    if (rc != LSIGN_OK) {
+        cli_error("--trust: %s", lsign_last_error());
+        return CLI_EXIT_SETUP;
+    }
+    return CLI_EXIT_OK;
 }
 
 int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, lsign_ctx *ctx)
