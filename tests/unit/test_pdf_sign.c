@@ -644,6 +644,58 @@ static void test_visible_signature(void **state)
     free(pdf);
 }
 
+/* Extension and its context settings fail cleanly, leaving the output untouched. */
+static void test_extend_refusals(void **state)
+{
+    lsign_ctx_options co = LSIGN_CTX_OPTIONS_INIT;
+    lsign_pdf_extend_options eo = LSIGN_PDF_EXTEND_OPTIONS_INIT;
+    lsign_ctx *ctx = NULL;
+    lsign_input *in = NULL;
+    lsign_output *out = NULL;
+    size_t len, l1, n;
+    unsigned char *pdf = corpus("lo-writer.pdf", &len), *s1, *back;
+
+    (void)state;
+    co.offline = 1;
+    assert_int_equal(lsign_ctx_new(&ctx, &co), LSIGN_OK);
+    assert_int_equal(lsign_ctx_set_tsa(ctx, "ftp://tsa.example", NULL, NULL), LSIGN_E_INVALID_ARG);
+    assert_int_equal(lsign_ctx_set_tsa(ctx, "http://tsa.example", "u", "1234"),
+                     LSIGN_E_INVALID_ARG); /* a password, not a source */
+    assert_int_equal(lsign_ctx_set_tsa(ctx, "http://127.0.0.1:9/", NULL, NULL), LSIGN_OK);
+    s1 = sign_ok(rsa, pdf, len, NULL, &l1);
+    test_write_file(in_dir("extend-out.pdf"), "old", 3);
+    assert_int_equal(lsign_output_to_path(&out, in_dir("extend-out.pdf")), LSIGN_OK);
+    /* Nothing to extend in an unsigned file. */
+    assert_int_equal(lsign_input_from_memory(&in, pdf, len), LSIGN_OK);
+    eo.level = LSIGN_PADES_B_LT;
+    assert_int_equal(lsign_pdf_extend(ctx, in, out, &eo), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "no signature"));
+    lsign_input_free(in);
+    /* No anchor: no chain to collect evidence for. The test PKI names no OCSP or CRL. */
+    assert_int_equal(lsign_input_from_memory(&in, s1, l1), LSIGN_OK);
+    assert_int_equal(lsign_pdf_extend(ctx, in, out, &eo), LSIGN_E_POLICY);
+    assert_int_equal(lsign_ctx_add_trust_file(ctx, PKI("root-ca.crt")), LSIGN_OK);
+    assert_int_equal(lsign_pdf_extend(ctx, in, out, &eo), LSIGN_E_UNSUPPORTED);
+    assert_non_null(strstr(lsign_last_error(), "no OCSP or CRL location"));
+    /* Offline: no timestamp, and the message says why. */
+    eo.level = LSIGN_PADES_B_T;
+    assert_int_equal(lsign_pdf_extend(ctx, in, out, &eo), LSIGN_E_NETWORK);
+    assert_non_null(strstr(lsign_last_error(), "offline"));
+    eo.level = LSIGN_PADES_B_B;
+    assert_int_equal(lsign_pdf_extend(ctx, in, out, &eo), LSIGN_E_INVALID_ARG);
+    eo.level = LSIGN_PADES_B_LTA;
+    eo.version = 9;
+    assert_int_equal(lsign_pdf_extend(ctx, in, out, &eo), LSIGN_E_INVALID_ARG);
+    back = test_read_file(in_dir("extend-out.pdf"), &n);
+    assert_int_equal(n, 3);
+    free(back);
+    lsign_input_free(in);
+    lsign_output_free(out);
+    lsign_ctx_free(ctx);
+    free(s1);
+    free(pdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_failures_leave_outputs_untouched),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_visible_signature),
+        cmocka_unit_test(test_extend_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
