@@ -1001,7 +1001,7 @@ int lsign_report_json(const lsign_report *r, char **json, size_t *len)
             buf_puts(&b, ", ");
         json_sig(&b, r->sigs[i], i);
     }
-    buf_puts(&b, "]}\n");
+    buf_puts(&b, "]}");
     if (b.failed) {
         free(b.data);
         return lsi_error_nomem();
@@ -1017,8 +1017,8 @@ int lsign_report_json(const lsign_report *r, char **json, size_t *len)
 /* Explanations of sub-indications: {code, Vietnamese, English}. */
 static const char *const subindications[][3] = {
     {LSI_SUB_FORMAT_FAILURE, "chữ ký không đúng định dạng", "the signature is malformed"},
-    {LSI_SUB_HASH_FAILURE, "tài liệu đã bị thay đổi sau khi ký (giá trị băm không khớp)",
-     "the document was changed after signing (digest mismatch)"},
+    {LSI_SUB_HASH_FAILURE, "tài liệu đã bị thay đổi sau khi ký, giá trị băm không khớp",
+     "the document was changed after signing: digest mismatch"},
     {LSI_SUB_SIG_CRYPTO_FAILURE, "giá trị chữ ký không khớp với khóa công khai của người ký",
      "the signature value does not match the signer's public key"},
     {LSI_SUB_REVOKED, "chứng thư số của người ký đã bị thu hồi",
@@ -1064,9 +1064,9 @@ static const char *const subindications[][3] = {
      "của chữ ký",
      "the certificate is outside its validity period and there is no proof of existence"},
     {LSI_SUB_OUT_OF_BOUNDS_NOT_REVOKED,
-     "chứng thư số đã hết hạn (không bị thu hồi) và không có bằng chứng thời điểm tồn tại của "
+     "chứng thư số đã hết hạn, không bị thu hồi, và không có bằng chứng thời điểm tồn tại của "
      "chữ ký",
-     "the certificate has expired (not revoked) and there is no proof of existence"},
+     "the certificate has expired, is not revoked, and there is no proof of existence"},
     {LSI_SUB_NO_POE, "không có bằng chứng về thời điểm tồn tại của chữ ký",
      "there is no proof of the signature's existence in time"},
     {LSI_SUB_TRY_LATER, "chưa có thông tin về tình trạng thu hồi, hãy kiểm tra lại sau",
@@ -1079,14 +1079,16 @@ static const char *const subindications[][3] = {
 };
 
 typedef struct words {
-    const char *status[3]; /* by lsi_status */
+    const char *status[3];    /* by lsi_status */
+    const char *ts_status[3]; /* a timestamp's, by lsi_status */
     const char *result, *file, *count, *signature, *field, *signer, *issuer, *signing_time,
         *timestamp, *tsa, *level, *scope_whole, *scope_part, *mods, *mods_verdict[3], *revocation,
-        *rev[4], *reason, *error, *warning, *none;
+        *rev[4], *per, *reason, *error, *warning, *none;
 } words;
 
 static const words vi = {
     {"Chữ ký số hợp lệ", "Không xác định", "Chữ ký số không hợp lệ"},
+    {"hợp lệ", "không xác định", "không hợp lệ"},
     "Kết quả kiểm tra",
     "Tệp",
     "Số chữ ký",
@@ -1097,13 +1099,14 @@ static const words vi = {
     "Thời điểm ký",
     "Dấu thời gian",
     "do",
-    "Định dạng",
+    "Mức chữ ký",
     "Phạm vi ký: toàn bộ tài liệu",
-    "Phạm vi ký: một phần tài liệu (có nội dung được thêm sau khi ký)",
+    "Phạm vi ký: một phần tài liệu, có nội dung được thêm sau khi ký",
     "Thay đổi sau khi ký",
     {"không có", "được phép", "không được phép"},
     "Tình trạng thu hồi chứng thư số",
     {"chưa kiểm tra", "chưa bị thu hồi", "đã bị thu hồi", "không xác định"},
+    "theo",
     "Lý do",
     "Lỗi",
     "Cảnh báo",
@@ -1112,6 +1115,7 @@ static const words vi = {
 
 static const words en = {
     {"Valid signature", "Indeterminate", "Invalid signature"},
+    {"valid", "indeterminate", "invalid"},
     "Result",
     "File",
     "Signatures",
@@ -1124,11 +1128,12 @@ static const words en = {
     "by",
     "Level",
     "Scope: the whole document",
-    "Scope: part of the document (content was added after signing)",
+    "Scope: part of the document, content was added after signing",
     "Changes after signing",
     {"none", "allowed", "not allowed"},
     "Certificate revocation",
     {"not checked", "not revoked", "revoked", "unknown"},
+    "per",
     "Reason",
     "Error",
     "Warning",
@@ -1184,7 +1189,7 @@ static void text_sig(buf *b, const lsi_report_sig *sig, size_t i, const words *w
         text_time(b, &sig->ts_time, vi_lang);
         if (sig->ts_tsa != NULL && *sig->ts_tsa)
             buf_printf(b, ", %s %s", w->tsa, sig->ts_tsa);
-        buf_printf(b, " (%s)\n", w->status[sig->ts_status]);
+        buf_printf(b, " (%s)\n", w->ts_status[sig->ts_status]);
     }
     if (sig->level != NULL)
         buf_printf(b, "  %s: PAdES %s\n", w->level, sig->level);
@@ -1195,7 +1200,7 @@ static void text_sig(buf *b, const lsi_report_sig *sig, size_t i, const words *w
         buf_printf(b, "    - %s\n", sig->mods.items[k]);
     buf_printf(b, "  %s: %s", w->revocation, w->rev[sig->revocation]);
     if (sig->revocation_source != NULL)
-        buf_printf(b, " (%s)", sig->revocation_source);
+        buf_printf(b, ", %s %s", w->per, sig->revocation_source);
     buf_puts(b, "\n");
     text_reason(b, "  ", w, vi_lang, sig->subindication);
     for (size_t k = 0; k < sig->errors.count; k++)

@@ -389,6 +389,7 @@ static int check_json(const lsi_report *r, const char *checks)
     snprintf(checks_path, sizeof checks_path, "%s/checks.txt", dir);
     assert_int_equal(lsign_report_json(r, &json, &len), LSIGN_OK);
     assert_int_equal(strlen(json), len);
+    assert_true(len > 2 && json[0] == '{' && json[len - 1] == '}');
     test_write_file(script, checker, sizeof checker - 1);
     test_write_file(json_path, json, len);
     test_write_file(checks_path, checks, strlen(checks));
@@ -506,11 +507,16 @@ static void test_text_vietnamese(void **state)
     assert_non_null(strstr(text, "Chữ ký 3: Không xác định"));
     assert_non_null(strstr(text, "Người ký: " VN_SUBJECT));
     assert_non_null(strstr(text, "Thời điểm ký: 2025-07-29T14:05:31+07:00"));
-    assert_non_null(strstr(text, "Dấu thời gian: 2025-07-29T14:05:33+07:00"));
+    assert_non_null(
+        strstr(text, "Dấu thời gian: 2025-07-29T14:05:33+07:00, do CN=TSA, O=VGCA, C=VN (hợp lệ)"));
     assert_non_null(strstr(text, "Lý do: tài liệu đã bị thay đổi sau khi ký"));
-    assert_non_null(strstr(text, "(HASH_FAILURE)"));
+    assert_non_null(strstr(text, "giá trị băm không khớp (HASH_FAILURE)"));
+    assert_non_null(strstr(text, "Mức chữ ký: PAdES B-LT"));
+    assert_non_null(strstr(
+        text, "Thay đổi sau khi ký: được phép\n    - signature field Sig2 added\n    - DSS added"));
     assert_non_null(strstr(text, "chuỗi chứng thư số đến chứng thư số gốc tin cậy"));
-    assert_non_null(strstr(text, "Tình trạng thu hồi chứng thư số: chưa bị thu hồi"));
+    assert_non_null(
+        strstr(text, "Tình trạng thu hồi chứng thư số: chưa bị thu hồi, theo OCSP (DSS)"));
     assert_non_null(strstr(text, "Cảnh báo: signing time looks like local time"));
     assert_non_null(strstr(text, "Lỗi: digest over ByteRange differs from messageDigest"));
     assert_null(strstr(text, "Invalid"));
@@ -530,6 +536,11 @@ static void test_text_english(void **state)
     assert_non_null(strstr(text, "Signature 3: Indeterminate"));
     assert_non_null(strstr(text, "Signer: " VN_SUBJECT));
     assert_non_null(strstr(text, "Signing time: 2025-07-29T07:05:31Z"));
+    assert_non_null(
+        strstr(text, "Timestamp: 2025-07-29T07:05:33Z, by CN=TSA, O=VGCA, C=VN (valid)"));
+    assert_non_null(strstr(text, "Level: PAdES B-LT"));
+    assert_non_null(strstr(text, "Certificate revocation: not revoked, per OCSP (DSS)"));
+    assert_non_null(strstr(text, "Warning: signing time looks like local time"));
     assert_non_null(strstr(text, "Reason: the document was changed after signing"));
     assert_non_null(strstr(text, "no certificate chain to a trusted root"));
     assert_null(strstr(text, "Chữ ký"));
