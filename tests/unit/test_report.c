@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -547,6 +549,28 @@ static void test_text_english(void **state)
     lsign_report_free(r);
 }
 
+static void *read_text(void *report)
+{
+    return (void *)lsign_report_text(report);
+}
+
+/* Readers may share a report: the lazily built text is built once. */
+static void test_text_concurrent(void **state)
+{
+    lsi_report *r = three_signatures(LSIGN_LANG_VI);
+    pthread_t threads[4];
+    void *texts[4];
+
+    (void)state;
+    for (int t = 0; t < 4; t++)
+        assert_int_equal(pthread_create(&threads[t], NULL, read_text, r), 0);
+    for (int t = 0; t < 4; t++)
+        assert_int_equal(pthread_join(threads[t], &texts[t]), 0);
+    for (int t = 0; t < 4; t++)
+        assert_ptr_equal(texts[t], lsign_report_text(r));
+    lsign_report_free(r);
+}
+
 static void test_ctx_language(void **state)
 {
     lsign_ctx *ctx = NULL;
@@ -575,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_text_vietnamese),
         cmocka_unit_test(test_text_english),
+        cmocka_unit_test(test_text_concurrent),
         cmocka_unit_test(test_ctx_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
