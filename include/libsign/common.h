@@ -57,6 +57,12 @@ LSIGN_EXTERN const char *lsign_version(void);
 /** Library version as LSIGN_VERSION_NUMBER: 0xMMmmpp. Thread-safe. */
 LSIGN_EXTERN unsigned int lsign_version_number(void);
 
+/**
+ * Release a string that libsign allocated for the caller (e.g. by
+ * lsign_report_json()); NULL is accepted.
+ */
+LSIGN_EXTERN void lsign_free_string(char *s);
+
 #ifdef __cplusplus
 }
 #endif

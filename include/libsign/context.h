@@ -130,6 +130,23 @@ LSIGN_EXTERN int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *
  */
 LSIGN_EXTERN int lsign_ctx_set_proxy(lsign_ctx *ctx, const char *proxy, const char *no_proxy);
 
+/**
+ * Language of human-readable verification results (lsign_report_text()).
+ * Vietnamese is the default: Vietnamese verification software must show
+ * its results in Vietnamese (Circular 15/2025/TT-BKHCN). Machine-readable
+ * output (statuses, JSON keys) and lsign_last_error() stay English.
+ */
+typedef enum lsign_language {
+    LSIGN_LANG_EN = 0, /**< English */
+    LSIGN_LANG_VI = 1  /**< Vietnamese (the default) */
+} lsign_language;
+
+/**
+ * Set the language of reports made with this context from now on.
+ * @return LSIGN_OK, or LSIGN_E_INVALID_ARG (NULL ctx, unknown language).
+ */
+LSIGN_EXTERN int lsign_ctx_set_language(lsign_ctx *ctx, int lang);
+
 #ifdef __cplusplus
 }
 #endif

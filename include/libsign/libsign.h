@@ -10,5 +10,6 @@
 #include "libsign/io.h"
 #include "libsign/appearance.h"
 #include "libsign/pdf.h"
+#include "libsign/report.h"
 
 #endif

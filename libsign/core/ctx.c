@@ -24,6 +24,7 @@ struct lsign_ctx {
     /* The time-stamping authority: URL, basic-auth user, where its password comes from. */
     char *tsa_url, *tsa_user, *tsa_password_source;
     char *proxy, *no_proxy; /* NULL: from the environment */
+    int language;           /* an lsign_language for reports */
 };
 
 static const lsign_ctx_options defaults = {
@@ -96,6 +97,7 @@ int lsign_ctx_new(lsign_ctx **out, const lsign_ctx_options *opts)
         return lsi_error_nomem();
     }
     ctx->log_min_level = LSIGN_LOG_WARNING;
+    ctx->language = LSIGN_LANG_VI;
     *out = ctx;
     return LSIGN_OK;
 }
@@ -405,4 +407,29 @@ int lsi_ctx_proxy(const lsign_ctx *ctx, char **proxy, char **no_proxy)
         return lsi_error_nomem();
     }
     return LSIGN_OK;
+}
+
+int lsign_ctx_set_language(lsign_ctx *ctx, int lang)
+{
+    if (ctx == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_language: ctx is NULL");
+    if (lang != LSIGN_LANG_EN && lang != LSIGN_LANG_VI)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_set_language: unknown language %d", lang);
+    pthread_mutex_lock(&ctx->lock);
+    ctx->language = lang;
+    pthread_mutex_unlock(&ctx->lock);
+    return LSIGN_OK;
+}
+
+int lsi_ctx_language(const lsign_ctx *ctx)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    int lang;
+
+    if (ctx == NULL)
+        return LSIGN_LANG_VI;
+    pthread_mutex_lock(&mut->lock);
+    lang = mut->language;
+    pthread_mutex_unlock(&mut->lock);
+    return lang;
 }

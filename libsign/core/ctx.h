@@ -23,6 +23,9 @@ int lsi_ctx_proxy(const lsign_ctx *ctx, char **proxy, char **no_proxy);
 /* Sends a message to the context's log callback, if any wants this level. */
 void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...) LSI_PRINTF(3, 4);
 
+/* The language of reports (an lsign_language); LSIGN_LANG_VI for a NULL ctx. */
+int lsi_ctx_language(const lsign_ctx *ctx);
+
 /* The context's time-stamping authority (strings owned by the context). */
 typedef struct lsi_tsa_config {
     const char *url, *user, *password_source;
