@@ -288,10 +288,10 @@ static const char *verdict_name(lsi_mods_verdict v)
 static const char *revocation_name(lsi_revocation r)
 {
     switch (r) {
-    case LSI_REV_NOT_CHECKED: return "NOT_CHECKED";
-    case LSI_REV_GOOD: return "GOOD";
-    case LSI_REV_REVOKED: return "REVOKED";
-    case LSI_REV_UNKNOWN: return "UNKNOWN";
+    case LSI_REPORT_REV_NOT_CHECKED: return "NOT_CHECKED";
+    case LSI_REPORT_REV_GOOD: return "GOOD";
+    case LSI_REPORT_REV_REVOKED: return "REVOKED";
+    case LSI_REPORT_REV_UNKNOWN: return "UNKNOWN";
     }
     return "UNKNOWN";
 }
@@ -383,7 +383,7 @@ lsi_report_sig *lsi_report_add_signature(lsi_report *r)
     }
     sig->status = LSI_TOTAL_PASSED;
     sig->verdict = LSI_MODS_NONE;
-    sig->revocation = LSI_REV_NOT_CHECKED;
+    sig->revocation = LSI_REPORT_REV_NOT_CHECKED;
     r->sigs[r->count++] = sig;
     return sig;
 }
@@ -615,8 +615,8 @@ int lsi_report_sig_add_chain_cert(lsi_report_sig *sig, X509 *cert)
 
 int lsi_report_sig_set_revocation(lsi_report_sig *sig, lsi_revocation status, const char *source)
 {
-    if (status != LSI_REV_NOT_CHECKED && status != LSI_REV_GOOD && status != LSI_REV_REVOKED &&
-        status != LSI_REV_UNKNOWN)
+    if (status != LSI_REPORT_REV_NOT_CHECKED && status != LSI_REPORT_REV_GOOD &&
+        status != LSI_REPORT_REV_REVOKED && status != LSI_REPORT_REV_UNKNOWN)
         return lsi_error(LSIGN_E_INVALID_ARG, "report: unknown revocation status %d", (int)status);
     sig->revocation = status;
     return set_string(&sig->revocation_source, source);

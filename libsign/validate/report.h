@@ -41,10 +41,10 @@ typedef enum lsi_mods_verdict {
 } lsi_mods_verdict;
 
 typedef enum lsi_revocation {
-    LSI_REV_NOT_CHECKED = 0,
-    LSI_REV_GOOD = 1,
-    LSI_REV_REVOKED = 2,
-    LSI_REV_UNKNOWN = 3
+    LSI_REPORT_REV_NOT_CHECKED = 0,
+    LSI_REPORT_REV_GOOD = 1,
+    LSI_REPORT_REV_REVOKED = 2,
+    LSI_REPORT_REV_UNKNOWN = 3
 } lsi_revocation;
 
 /* Sub-indications (ETSI EN 319 102-1, clause 5.1.3), spelled once here. TOTAL-FAILED: */

@@ -53,7 +53,8 @@ static lsi_report *three_signatures(int language)
     assert_int_equal(lsi_report_sig_add_modification(ok, "DSS added"), LSIGN_OK);
     assert_int_equal(lsi_report_sig_add_chain(ok, VN_SUBJECT, "aa"), LSIGN_OK);
     assert_int_equal(lsi_report_sig_add_chain(ok, VN_ISSUER, "bb"), LSIGN_OK);
-    assert_int_equal(lsi_report_sig_set_revocation(ok, LSI_REV_GOOD, "OCSP (DSS)"), LSIGN_OK);
+    assert_int_equal(lsi_report_sig_set_revocation(ok, LSI_REPORT_REV_GOOD, "OCSP (DSS)"),
+                     LSIGN_OK);
     assert_int_equal(lsi_report_sig_warn(ok, "signing time looks like local time (+%d h)", 7),
                      LSIGN_OK);
 
