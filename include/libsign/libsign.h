@@ -10,6 +10,7 @@
 #include "libsign/io.h"
 #include "libsign/appearance.h"
 #include "libsign/pdf.h"
+#include "libsign/verify.h"
 #include "libsign/report.h"
 
 #endif

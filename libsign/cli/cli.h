@@ -113,6 +113,10 @@ int cli_load_trust(struct lsign_ctx *ctx, const char *trust);
 /* Gives the TSA to the context; CLI_EXIT_OK, or CLI_EXIT_USAGE (reported) naming `cmd`. */
 int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, struct lsign_ctx *ctx);
 
+/* The subcommand "verify"; argv[0] is "verify". */
+int cli_cmd_verify(int argc, char *argv[]);
+void cli_verify_help(void);
+
 /* The subcommand "extend"; argv[0] is "extend". */
 int cli_cmd_extend(int argc, char *argv[]);
 void cli_extend_help(void);

@@ -131,6 +131,7 @@ static void usage(FILE *to)
             "\n"
             "Commands:\n"
             "  sign        sign PDF files (PAdES)\n"
+            "  verify      verify the signatures of PDF files\n"
             "  extend      raise signed PDFs to B-T, B-LT or B-LTA (timestamps, validation data)\n"
             "  help [CMD]  show this help, or the help of CMD\n"
             "\n"
@@ -155,6 +156,10 @@ static int help(int argc, char *argv[])
         cli_sign_help();
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "verify") == 0) {
+        cli_verify_help();
+        return CLI_EXIT_OK;
+    }
     if (strcmp(argv[1], "extend") == 0) {
         cli_extend_help();
         return CLI_EXIT_OK;
@@ -172,6 +177,8 @@ int main(int argc, char *argv[])
     }
     if (strcmp(cmd, "sign") == 0)
         return cli_cmd_sign(argc - 1, argv + 1);
+    if (strcmp(cmd, "verify") == 0)
+        return cli_cmd_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "extend") == 0)
         return cli_cmd_extend(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0)

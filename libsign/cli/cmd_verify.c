@@ -1,0 +1,157 @@
+/*
+ * libsign verify: the validation report of each PDF (ETSI EN 319 102-1
+ * statuses), as text in the chosen language or as JSON.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libsign/libsign.h"
+
+#include "cli.h"
+
+enum { OPT_TRUST = 256, OPT_REVOCATION, OPT_JSON, OPT_LANG, OPT_HELP };
+
+static const struct option long_options[] = {
+    {"trust", required_argument, NULL, OPT_TRUST},
+    {"revocation", required_argument, NULL, OPT_REVOCATION},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0}};
+
+static const cli_choice policies[] = {{"offline", LSIGN_REVOCATION_OFFLINE},
+                                      {"online", LSIGN_REVOCATION_ONLINE},
+                                      {"none", LSIGN_REVOCATION_NONE},
+                                      {NULL, 0}};
+
+static const cli_choice languages[] = {{"vi", LSIGN_LANG_VI}, {"en", LSIGN_LANG_EN}, {NULL, 0}};
+
+#define MAX_TRUST 32
+
+typedef struct verify_args {
+    const char *trust[MAX_TRUST];
+    size_t ntrust;
+    int revocation, json, lang;
+    char *const *files;
+    size_t nfiles;
+} verify_args;
+
+void cli_verify_help(void)
+{
+    fputs("Usage: libsign verify [--trust PEM|DIR]... [--revocation offline|online|none]\n"
+          "                      [--json] [--lang vi|en] FILE...\n"
+          "Checks every signature of each PDF: structure, digest, CMS signature, the chain\n"
+          "to a trusted root at the best proof of existence (timestamps), revocation.\n"
+          "\n"
+          "  --trust F            trusted roots: a PEM file or a directory (repeatable)\n"
+          "  --revocation P       offline (default: only evidence in the file), online\n"
+          "                       (fetch OCSP/CRL when the file has none) or none\n"
+          "  --json               one JSON report per FILE (an array for several FILEs)\n"
+          "  --lang L             vi (default) or en, for the text report\n"
+          "\n"
+          "Exit status: 0 every FILE is TOTAL-PASSED, 1 some FILE is not (or could not\n"
+          "be read), 2 usage error, 3 --trust could not be loaded.\n",
+          stdout);
+}
+
+static int parse(verify_args *a, int argc, char *argv[])
+{
+    int c, rc = CLI_EXIT_OK;
+
+    opterr = 0;
+    optind = 1;
+    while (rc == CLI_EXIT_OK && (c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_TRUST:
+            if (a->ntrust == MAX_TRUST)
+                return cli_usage_error("verify", "--trust: at most %d", MAX_TRUST);
+            a->trust[a->ntrust++] = optarg;
+            break;
+        case OPT_REVOCATION:
+            rc = cli_parse_choice("verify", "--revocation", optarg, policies, &a->revocation);
+            break;
+        case OPT_JSON: a->json = 1; break;
+        case OPT_LANG:
+            rc = cli_parse_choice("verify", "--lang", optarg, languages, &a->lang);
+            break;
+        case OPT_HELP: return -1;
+        default: rc = cli_bad_option("verify", argv, c, optopt); break;
+        }
+    }
+    if (rc == CLI_EXIT_OK && optind >= argc)
+        rc = cli_usage_error("verify", "no FILE to verify");
+    a->files = argv + optind;
+    a->nfiles = (size_t)(argc - optind);
+    return rc;
+}
+
+static int make_ctx(const verify_args *a, lsign_ctx **ctx)
+{
+    lsign_ctx_options o = LSIGN_CTX_OPTIONS_INIT;
+    int rc = CLI_EXIT_OK;
+
+    o.revocation = a->revocation;
+    if (lsign_ctx_new(ctx, &o) != LSIGN_OK) {
+        cli_error("%s", lsign_last_error());
+        return CLI_EXIT_SETUP;
+    }
+    lsign_ctx_set_language(*ctx, a->lang);
+    for (size_t i = 0; i < a->ntrust && rc == CLI_EXIT_OK; i++)
+        rc = cli_load_trust(*ctx, a->trust[i]);
+    return rc;
+}
+
+/* Verifies one FILE and prints its report; 1 when it is TOTAL-PASSED. */
+static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
+{
+    const char *name = a->files[i];
+    lsign_input *in = NULL;
+    lsign_report *report = NULL;
+    char *json = NULL;
+    size_t len = 0;
+    int passed = 0;
+    int rc = lsign_input_from_path(&in, name);
+
+    if (rc == LSIGN_OK)
+        rc = lsign_pdf_verify(ctx, in, name, &report);
+    if (rc != LSIGN_OK) {
+        cli_error("%s: %s", name, lsign_last_error());
+    } else if (a->json && lsign_report_json(report, &json, &len) == LSIGN_OK) {
+        printf("%s%s%s", a->nfiles > 1 && i == 0 ? "[" : "", json,
+               a->nfiles > 1 ? (i + 1 == a->nfiles ? "]\n" : ",\n") : "\n");
+    } else if (!a->json) {
+        printf("%s\n", lsign_report_text(report));
+    }
+    passed = report != NULL && strcmp(lsign_report_status(report), "TOTAL-PASSED") == 0;
+    lsign_free_string(json);
+    lsign_report_free(report);
+    lsign_input_free(in);
+    return passed;
+}
+
+int cli_cmd_verify(int argc, char *argv[])
+{
+    verify_args a;
+    lsign_ctx *ctx = NULL;
+    size_t passed = 0;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    a.lang = LSIGN_LANG_VI;
+    rc = parse(&a, argc, argv);
+    if (rc < 0) {
+        cli_verify_help();
+        return CLI_EXIT_OK;
+    }
+    if (rc == CLI_EXIT_OK)
+        rc = make_ctx(&a, &ctx);
+    if (rc == CLI_EXIT_OK) {
+        for (size_t i = 0; i < a.nfiles; i++)
+            passed += (size_t)verify_one(&a, ctx, i);
+        rc = passed == a.nfiles ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+    }
+    lsign_ctx_free(ctx);
+    return rc;
+}
