@@ -161,7 +161,11 @@ static int decode_contents(const lsi_pdf_sig *sig, lsi_sigcheck *c, CMS_ContentI
                                "/Contents has non-zero bytes after the ContentInfo");
     if (OBJ_obj2nid(CMS_get0_type(*cms)) != NID_pkcs7_signed)
         return lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE, "/Contents is not a SignedData");
-    if (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(*cms)) != 1)
+    /* PAdES allows one SignerInfo (EN 319 142-1 5.1); adbe.pkcs7.detached signers such as
+     * podofosign write more, each of which must then verify. */
+    if (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(*cms)) < 1 ||
+        (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(*cms)) != 1 && c->subfilter != NULL &&
+         strcmp(c->subfilter, "ETSI.CAdES.detached") == 0))
         return lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE, "the CMS has not exactly one SignerInfo");
     return 1;
 }
@@ -333,26 +337,61 @@ static int check_detached(CMS_ContentInfo *cms, lsi_sigcheck *c)
     return 1;
 }
 
-/* adbe.pkcs7.detached and ETSI.CAdES.detached. */
-static int check_cms(CMS_ContentInfo *cms, const unsigned char *data, const lsi_pdf_sig *sig,
+/* One SignerInfo over the ranges: its digest, attributes, certificate and signature. */
+static int check_one(CMS_ContentInfo *cms, CMS_SignerInfo *si, const unsigned char *data,
                      lsi_sigcheck *c)
 {
-    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
     X509_ALGOR *alg = NULL;
     unsigned char hash[EVP_MAX_MD_SIZE];
     unsigned int hash_len = 0;
     const EVP_MD *md;
     int rc;
 
-    if (!check_detached(cms, c))
-        return LSIGN_OK;
     CMS_SignerInfo_get0_algs(si, NULL, NULL, &alg, NULL);
     if ((md = md_of(alg, &c->digest_nid)) == NULL)
         return lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE, "unsupported digest algorithm");
     rc = hash_ranges(md, data, c->range, hash, &hash_len);
     EVP_MD_free((EVP_MD *)md);
-    if (rc != LSIGN_OK ||
+    if (rc == LSIGN_OK &&
         !check_signer_info(cms, si, NID_pkcs7_data, hash, hash_len, LSI_SC_HASH_FAILURE, c))
+        return LSIGN_OK;
+    return rc;
+}
+
+/* The SignerInfos after the first (adbe.pkcs7.detached only): each must verify too. */
+static int check_others(CMS_ContentInfo *cms, const unsigned char *data, lsi_sigcheck *c)
+{
+    int rc = LSIGN_OK;
+
+    for (int i = 1; rc == LSIGN_OK && c->verdict == LSI_SC_OK &&
+                    i < sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms));
+         i++) {
+        lsi_sigcheck other;
+        memset(&other, 0, sizeof other);
+        memcpy(other.range, c->range, sizeof other.range);
+        rc = check_one(cms, sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), i), data, &other);
+        if (rc == LSIGN_OK && other.verdict != LSI_SC_OK) {
+            c->verdict = other.verdict;
+            snprintf(c->reason, sizeof c->reason, "SignerInfo %d: %.200s", i + 1, other.reason);
+        }
+        lsi_sigcheck_clear(&other);
+    }
+    return rc;
+}
+
+/* adbe.pkcs7.detached and ETSI.CAdES.detached. */
+static int check_cms(CMS_ContentInfo *cms, const unsigned char *data, const lsi_pdf_sig *sig,
+                     lsi_sigcheck *c)
+{
+    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+    int rc;
+
+    if (!check_detached(cms, c))
+        return LSIGN_OK;
+    rc = check_one(cms, si, data, c);
+    if (rc != LSIGN_OK || c->verdict != LSI_SC_OK)
+        return rc;
+    if ((rc = check_others(cms, data, c)) != LSIGN_OK || c->verdict != LSI_SC_OK)
         return rc;
     c->claimed_time = signing_time(si, sig);
     return take_token(si, c);
