@@ -21,22 +21,23 @@
 #define MAX_NEST 256 /* direct nesting followed when comparing or walking */
 
 /* Roles of an object number (bits). */
-#define R_SIGDICT  0x0001u /* a permitted signature dictionary */
-#define R_SIGFIELD 0x0002u /* a permitted signature field or its widget */
-#define R_SIGAP    0x0004u /* reachable from a signature widget's /AP */
-#define R_DSS      0x0008u /* the /DSS or reachable from it */
-#define R_FIELD    0x0010u /* another form field or its widget */
-#define R_FIELDAP  0x0020u /* reachable from such a field's /AP or /V */
-#define R_ANNOT    0x0040u /* an annotation other than a widget */
-#define R_ANNOTAP  0x0080u /* reachable from such an annotation's /AP */
-#define R_PAGE     0x0100u /* a page */
-#define R_CONTENT  0x0200u /* a page's content stream */
-#define R_PAGERES  0x0400u /* reachable from a page's contents or resources */
-#define R_ACROFORM 0x0800u /* the /AcroForm dictionary */
-#define R_FIELDS   0x1000u /* the /Fields array */
-#define R_ANNOTS   0x2000u /* a page's /Annots array */
-#define R_INFO     0x4000u /* the /Info dictionary */
-#define R_APENTRY  0x8000u /* a field widget's /AP entry itself (an appearance stream) */
+#define R_SIGDICT  0x0001u  /* a permitted signature dictionary */
+#define R_SIGFIELD 0x0002u  /* a permitted signature field or its widget */
+#define R_SIGAP    0x0004u  /* reachable from a signature widget's /AP */
+#define R_DSS      0x0008u  /* the /DSS or reachable from it */
+#define R_FIELD    0x0010u  /* another form field or its widget */
+#define R_FIELDAP  0x0020u  /* reachable from such a field's /AP or /V */
+#define R_ANNOT    0x0040u  /* an annotation other than a widget */
+#define R_ANNOTAP  0x0080u  /* reachable from such an annotation's /AP */
+#define R_PAGE     0x0100u  /* a page */
+#define R_CONTENT  0x0200u  /* a page's content stream */
+#define R_PAGERES  0x0400u  /* reachable from a page's contents or resources */
+#define R_ACROFORM 0x0800u  /* the /AcroForm dictionary */
+#define R_FIELDS   0x1000u  /* the /Fields array */
+#define R_ANNOTS   0x2000u  /* a page's /Annots array */
+#define R_INFO     0x4000u  /* the /Info dictionary */
+#define R_APENTRY  0x8000u  /* a field widget's /AP entry itself (an appearance stream) */
+#define R_REACHED  0x10000u /* reachable from the trailer at all */
 
 typedef struct roles {
     lsi_pdf_doc *doc;
@@ -45,6 +46,7 @@ typedef struct roles {
     size_t top;
     uint32_t n;
     int docmdp;
+    int everything; /* reach() goes through pages, page trees and annotations too */
 } roles;
 
 typedef struct analysis {
@@ -246,8 +248,9 @@ static void reach(roles *r, const lsi_pdf_obj *o, uint32_t bit)
         const char *t = NULL;
         size_t tl;
 
-        if (obj == NULL || (lsi_pdf_get_name(lsi_pdf_dict_get(dict_of(obj), "Type"), &t, &tl) &&
-                            (!strcmp(t, "Page") || !strcmp(t, "Pages") || !strcmp(t, "Annot"))))
+        if (obj == NULL ||
+            (!r->everything && lsi_pdf_get_name(lsi_pdf_dict_get(dict_of(obj), "Type"), &t, &tl) &&
+             (!strcmp(t, "Page") || !strcmp(t, "Pages") || !strcmp(t, "Annot"))))
             continue;
         push_refs(r, obj, bit, 0);
     }
@@ -393,6 +396,9 @@ static int mark_roles(roles *r)
     const lsi_pdf_obj *acro = lsi_pdf_dict_get(cat, "AcroForm");
     const lsi_pdf_obj *fields = lsi_pdf_dict_get(deref(r->doc, acro), "Fields");
 
+    r->everything = 1;
+    reach(r, trailer, R_REACHED);
+    r->everything = 0;
     set_bit(r, lsi_pdf_dict_get(trailer, "Info"), R_INFO);
     set_bit(r, acro, R_ACROFORM);
     set_bit(r, fields, R_FIELDS);
@@ -608,8 +614,10 @@ static int judge_new(analysis *a, uint32_t num, const lsi_pdf_obj *nw, const uns
     if (lsi_pdf_name_is(lsi_pdf_dict_get(d, "Type"), "XRef") ||
         lsi_pdf_name_is(lsi_pdf_dict_get(d, "Type"), "ObjStm"))
         return 1;
+    if (!(b & R_REACHED))
+        return 1; /* nothing displays or uses it (a later reference to it is a change) */
     if (b & (R_SIGDICT | R_SIGFIELD | R_SIGAP | R_DSS))
-        return !(b & (R_CONTENT | R_PAGE | R_PAGERES)) || (b & R_DSS);
+        return !(b & (R_CONTENT | R_PAGE | R_PAGERES));
     if (b & R_INFO)
         return a->docmdp != 1;
     if (b & R_ACROFORM)
@@ -684,7 +692,7 @@ static int judge(analysis *a, uint32_t num, const lsi_pdf_obj *o, const lsi_pdf_
     else
         ok = judge_changed(a, num, o, nw, data, &why);
     if (ok)
-        why = NULL;
+        why = o_null && !n_null && !(a->rc.bits[num] & R_REACHED) ? "not referenced" : NULL;
     what = describe(a, num, n_null ? o : nw, bits, buf, sizeof buf);
     return note(a->out, &a->dropped, ok ? LSI_MODS_ALLOWED : LSI_MODS_DISALLOWED,
                 "object %u %u (%s) %s%s%s", num,

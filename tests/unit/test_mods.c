@@ -57,7 +57,7 @@ static size_t before_gap(lsi_pdf_doc *doc, int64_t gap)
  * whose signature is malformed and whose expected verdict is NONE).
  */
 static int analyse(const unsigned char *data, size_t len, const char *expected, lsi_mods *m,
-                   const char **how)
+                   const char **how, int *level)
 {
     lsi_pdf_doc *doc = NULL;
     lsi_pdf_sig *sigs = NULL;
@@ -71,6 +71,7 @@ static int analyse(const unsigned char *data, size_t len, const char *expected, 
     assert_true(n >= 1);
     assert_int_equal(lsi_sigcheck_run(doc, data, len, &sigs[0], &c), LSIGN_OK);
     docmdp = lsi_mods_docmdp_level(doc, sigs[0].dict);
+    *level = docmdp;
     end = (size_t)(c.range[2] + c.range[3]);
     if (c.verdict == LSI_SC_OK) {
         *how = "revision";
@@ -88,6 +89,17 @@ static int analyse(const unsigned char *data, size_t len, const char *expected, 
         assert_int_equal(
             lsi_mods_analyse_prefix(doc, data, len, before_gap(doc, c.range[1]), docmdp, m),
             LSIGN_OK);
+    }
+    if (c.verdict == LSI_SC_OK && strcmp(expected, "DISALLOWED") != 0) {
+        /* the signature's own revision only adds what signing adds */
+        lsi_mods own;
+        assert_int_equal(
+            lsi_mods_analyse_prefix(doc, data, len, before_gap(doc, c.range[1]), 0, &own),
+            LSIGN_OK);
+        for (size_t k = 0; own.verdict != LSI_MODS_ALLOWED && k < own.count; k++)
+            printf("  own revision: %s\n", own.details[k]);
+        assert_int_equal(own.verdict, LSI_MODS_ALLOWED);
+        lsi_mods_clear(&own);
     }
     lsi_sigcheck_clear(&c);
     lsi_pdf_signatures_free(sigs, n);
@@ -126,27 +138,31 @@ static void test_manifest(void **state)
 
     (void)state;
     assert_true(n >= 40);
-    printf("%-40s %-24s %-10s %-10s %-10s %s\n", "file", "class", "expected", "got", "signed",
-           "first detail");
+    printf("%-40s %-24s %-10s %-10s %s %-10s %s\n", "file", "class", "expected", "got", "P",
+           "signed", "first disallowed change");
     for (size_t i = 0; i < n; i++) {
         char rel[256];
         size_t len;
         unsigned char *data;
         lsi_mods m = {0};
-        const char *how = "";
-        int ran, ok;
+        const char *how = "", *detail = "";
+        int ran, ok, level = 0;
 
         if (strcmp(rows[i].expected, "NONE") && strcmp(rows[i].expected, "ALLOWED") &&
             strcmp(rows[i].expected, "DISALLOWED"))
             continue;
         snprintf(rel, sizeof rel, "attacks/%s", rows[i].file);
         data = test_read_file(test_path("LIBSIGN_TEST_DATA", rel), &len);
-        ran = analyse(data, len, rows[i].expected, &m, &how);
+        ran = analyse(data, len, rows[i].expected, &m, &how, &level);
+        detail = m.count ? m.details[0] : "";
+        for (size_t k = m.count; k-- > 0;) /* the first disallowed change, else the first */
+            if (strstr(m.details[k], "DISALLOWED") != NULL)
+                detail = m.details[k];
         ok = !ran || strcmp(verdict_name(m.verdict), rows[i].expected) == 0;
         checked += (size_t)ran;
         failures += (size_t)!ok;
-        printf("%-40s %-24s %-10s %-10s %-10s %s%s\n", rows[i].file, rows[i].cls, rows[i].expected,
-               ran ? verdict_name(m.verdict) : "-", how, m.count ? m.details[0] : "",
+        printf("%-40s %-24s %-10s %-10s %d %-10s %s%s\n", rows[i].file, rows[i].cls,
+               rows[i].expected, ran ? verdict_name(m.verdict) : "-", level, how, detail,
                ok ? "" : "   <-- MISMATCH");
         for (size_t k = 1; !ok && k < m.count; k++)
             printf("%80s %s\n", "", m.details[k]);
