@@ -402,8 +402,9 @@ static int mark_roles(roles *r)
     set_bit(r, lsi_pdf_dict_get(trailer, "Info"), R_INFO);
     set_bit(r, acro, R_ACROFORM);
     set_bit(r, fields, R_FIELDS);
-    set_bit(r, lsi_pdf_dict_get(cat, "DSS"), R_DSS);
+    /* reach() first: it walks into an object only the first time it gives it the bit */
     reach(r, lsi_pdf_dict_get(cat, "DSS"), R_DSS);
+    set_bit(r, lsi_pdf_dict_get(cat, "DSS"), R_DSS);
     mark_fields(r, deref(r->doc, fields));
     return mark_pages(r);
 }

@@ -26,6 +26,7 @@
 #include "pdf/document.h"
 #include "revocation/revocation.h"
 #include "validate/evidence_store.h"
+#include "validate/modifications.h"
 #include "validate/report.h"
 #include "validate/sigcheck.h"
 
@@ -303,6 +304,77 @@ static const char *level_of(const session *s, size_t i, int64_t poe, int embedde
     return later_doc_ts ? "B-LTA" : "B-LT";
 }
 
+/* The certification level in force for signature i: that of a certifying signature not after it. */
+static int docmdp_for(session *s, size_t i)
+{
+    int level = 0;
+
+    for (size_t k = 0; k <= i; k++) {
+        int p = lsi_mods_docmdp_level(s->doc, s->sigs[k].dict);
+        if (p > 0 && (level == 0 || p < level))
+            level = p;
+    }
+    return level;
+}
+
+/*
+ * A signature that failed its own checks still gets its changes analysed,
+ * to say what an attack did: from where its ByteRange ends, else from the
+ * last revision before its gap (wrapping moves the ranges). Best effort.
+ */
+static int analyse_broken(session *s, size_t i, lsi_mods *m)
+{
+    const int64_t *r = s->checks[i].range;
+    size_t rev = SIZE_MAX;
+    lsi_mods before;
+
+    memset(&before, 0, sizeof before);
+    if (r[2] + r[3] <= 0 || (uint64_t)(r[2] + r[3]) > s->in->len)
+        return LSIGN_OK;
+    if (lsi_mods_analyse_prefix(s->doc, s->in->data, s->in->len, (size_t)(r[2] + r[3]),
+                                docmdp_for(s, i), m) != LSIGN_OK)
+        lsi_mods_clear(m);
+    for (size_t k = 0; k < lsi_pdf_doc_revision_count(s->doc); k++)
+        if (lsi_pdf_doc_revision(s->doc, k)->end <= (uint64_t)r[1])
+            rev = k;
+    if (rev != SIZE_MAX &&
+        lsi_mods_analyse(s->doc, s->in->data, s->in->len, rev, docmdp_for(s, i), &before) ==
+            LSIGN_OK &&
+        before.verdict > m->verdict) {
+        lsi_mods_clear(m);
+        *m = before;
+        memset(&before, 0, sizeof before);
+    }
+    lsi_mods_clear(&before);
+    lsign_error_clear();
+    return LSIGN_OK;
+}
+
+/* What later revisions changed; DISALLOWED changes fail the signature (ISA, SWA, shadow attacks).
+ */
+static int analyse_changes(session *s, size_t i, lsi_report_sig *rs)
+{
+    lsi_mods m;
+    int rc;
+
+    memset(&m, 0, sizeof m);
+    rc = s->checks[i].verdict == LSI_SC_OK
+             ? lsi_mods_analyse(s->doc, s->in->data, s->in->len, s->checks[i].revision,
+                                docmdp_for(s, i), &m)
+             : analyse_broken(s, i, &m);
+    if (rc != LSIGN_OK)
+        return rc;
+    lsi_report_sig_set_modifications(rs, m.verdict);
+    for (size_t k = 0; k < m.count; k++)
+        lsi_report_sig_add_modification(rs, "%s", m.details[k]);
+    if (m.verdict == LSI_MODS_DISALLOWED)
+        lsi_report_sig_fail(rs, LSI_TOTAL_FAILED, NULL,
+                            "the document was changed after this signature in ways it does not "
+                            "allow");
+    lsi_mods_clear(&m);
+    return LSIGN_OK;
+}
+
 static int judge(session *s, size_t i)
 {
     const lsi_sigcheck *c = &s->checks[i];
@@ -323,11 +395,10 @@ static int judge(session *s, size_t i)
         lsi_report_sig_set_signing_time(rs, (time_t)c->claimed_time);
     if (c->signer != NULL)
         lsi_report_sig_set_signer_cert(rs, c->signer);
+    if (analyse_changes(s, i, rs) != LSIGN_OK)
+        return lsign_last_error_code();
     if (c->verdict != LSI_SC_OK)
         return lsi_report_sig_fail(rs, LSI_TOTAL_FAILED, verdict_sub(c->verdict), "%s", c->reason);
-    if (!c->covers_whole_document)
-        lsi_report_sig_fail(rs, LSI_INDETERMINATE, LSI_SUB_GENERIC,
-                            "revisions after the signature are not analysed yet");
     poe = c->doc_timestamp ? c->claimed_time : proof_of_existence(s, i, rs);
     check_key_usage(c->signer, rs);
     if (check_chain(s, c, poe != 0 ? poe : (int64_t)time(NULL), rs, &chain) && chain != NULL)
