@@ -112,6 +112,8 @@ static void buf_puts(buf *b, const char *s)
     buf_add(b, s, strlen(s));
 }
 
+static void buf_vprintf(buf *b, const char *fmt, va_list ap) LSI_PRINTF(2, 0);
+
 static void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
     char small[256];
@@ -207,6 +209,8 @@ static int set_string(char **slot, const char *value)
     return LSIGN_OK;
 }
 
+static char *vformat(const char *fmt, va_list ap) LSI_PRINTF(1, 0);
+
 static char *vformat(const char *fmt, va_list ap)
 {
     buf raw = {0};
@@ -221,6 +225,8 @@ static char *vformat(const char *fmt, va_list ap)
     free(text);
     return clean;
 }
+
+static int strlist_vadd(strlist *l, const char *fmt, va_list ap) LSI_PRINTF(2, 0);
 
 static int strlist_vadd(strlist *l, const char *fmt, va_list ap)
 {

@@ -265,6 +265,9 @@ static void test_cms_signature_value(void **state)
 
 /* `pdf` with the text of the first `key` (e.g. "/ByteRange") array after it rewritten in place. */
 static void rewrite_array(unsigned char *pdf, size_t len, size_t from, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void rewrite_array(unsigned char *pdf, size_t len, size_t from, const char *fmt, ...)
 {
     unsigned char *key = memmem(pdf + from, len - from, "/ByteRange", 10);
     assert_non_null(key);
