@@ -122,11 +122,28 @@ static int64_t signature_timestamp(session *s, const lsi_sigcheck *c, const lsi_
     return ok ? when : 0;
 }
 
+/*
+ * Some signing tools write Vietnam's local time as if it were UTC: the
+ * claimed time is then about 7 hours after the timestamp. Worth a warning
+ * (the claim is wrong), not a failure (the timestamp is what counts).
+ */
+static void warn_local_time(int64_t claimed, int64_t stamped, lsi_report_sig *rs)
+{
+    const int64_t seven_hours = 7 * 3600, slack = 15 * 60;
+    int64_t ahead = claimed - stamped;
+
+    if (claimed > 0 && stamped > 0 && ahead > seven_hours - slack && ahead < seven_hours + slack)
+        lsi_report_sig_warn(rs, "the claimed signing time is 7 hours after the timestamp: "
+                                "Vietnam local time (UTC+7) written as UTC?");
+}
+
 /* The earliest proof that the signature existed: its own timestamp, or a later document timestamp.
  */
 static int64_t proof_of_existence(session *s, size_t i, lsi_report_sig *rs)
 {
     int64_t poe = signature_timestamp(s, &s->checks[i], &s->sigs[i], rs);
+
+    warn_local_time(s->checks[i].claimed_time, poe, rs);
 
     for (size_t k = 0; k < s->count; k++) {
         const lsi_sigcheck *t = &s->checks[k];
