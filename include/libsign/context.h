@@ -95,6 +95,14 @@ LSIGN_EXTERN int lsign_ctx_add_trust_file(lsign_ctx *ctx, const char *path);
  */
 LSIGN_EXTERN int lsign_ctx_add_trust_dir(lsign_ctx *ctx, const char *path);
 
+/**
+ * Add every certificate of a PEM file as an intermediate: not trusted, but
+ * used to complete chains of signatures that embed only their signer's
+ * certificate (common with Vietnamese signing tools).
+ * @return as lsign_ctx_add_trust_file().
+ */
+LSIGN_EXTERN int lsign_ctx_add_intermediates(lsign_ctx *ctx, const char *path);
+
 /** Number of distinct trust anchors loaded so far; 0 for NULL. */
 LSIGN_EXTERN uint64_t lsign_ctx_trust_count(const lsign_ctx *ctx);
 

@@ -11,10 +11,11 @@
 
 #include "cli.h"
 
-enum { OPT_TRUST = 256, OPT_REVOCATION, OPT_JSON, OPT_LANG, OPT_HELP };
+enum { OPT_TRUST = 256, OPT_INTERMEDIATES, OPT_REVOCATION, OPT_JSON, OPT_LANG, OPT_HELP };
 
 static const struct option long_options[] = {
     {"trust", required_argument, NULL, OPT_TRUST},
+    {"intermediates", required_argument, NULL, OPT_INTERMEDIATES},
     {"revocation", required_argument, NULL, OPT_REVOCATION},
     {"json", no_argument, NULL, OPT_JSON},
     {"lang", required_argument, NULL, OPT_LANG},
@@ -31,8 +32,8 @@ static const cli_choice languages[] = {{"vi", LSIGN_LANG_VI}, {"en", LSIGN_LANG_
 #define MAX_TRUST 32
 
 typedef struct verify_args {
-    const char *trust[MAX_TRUST];
-    size_t ntrust;
+    const char *trust[MAX_TRUST], *intermediates[MAX_TRUST];
+    size_t ntrust, nintermediates;
     int revocation, json, lang;
     char *const *files;
     size_t nfiles;
@@ -46,8 +47,11 @@ void cli_verify_help(void)
           "to a trusted root at the best proof of existence (timestamps), revocation.\n"
           "\n"
           "  --trust F            trusted roots: a PEM file or a directory (repeatable)\n"
+          "  --intermediates F    untrusted CA certificates (PEM) to complete chains of\n"
+          "                       signatures that embed only their signer's (repeatable)\n"
           "  --revocation P       offline (default: only evidence in the file), online\n"
-          "                       (fetch OCSP/CRL when the file has none) or none\n"
+          "                       (fetch OCSP/CRL when the file has none, and missing\n"
+          "                       issuers from their AIA caIssuers URL) or none\n"
           "  --json               one JSON report per FILE (an array for several FILEs)\n"
           "  --lang L             vi (default) or en, for the text report\n"
           "\n"
@@ -68,6 +72,11 @@ static int parse(verify_args *a, int argc, char *argv[])
             if (a->ntrust == MAX_TRUST)
                 return cli_usage_error("verify", "--trust: at most %d", MAX_TRUST);
             a->trust[a->ntrust++] = optarg;
+            break;
+        case OPT_INTERMEDIATES:
+            if (a->nintermediates == MAX_TRUST)
+                return cli_usage_error("verify", "--intermediates: at most %d", MAX_TRUST);
+            a->intermediates[a->nintermediates++] = optarg;
             break;
         case OPT_REVOCATION:
             rc = cli_parse_choice("verify", "--revocation", optarg, policies, &a->revocation);
@@ -100,6 +109,11 @@ static int make_ctx(const verify_args *a, lsign_ctx **ctx)
     lsign_ctx_set_language(*ctx, a->lang);
     for (size_t i = 0; i < a->ntrust && rc == CLI_EXIT_OK; i++)
         rc = cli_load_trust(*ctx, a->trust[i]);
+    for (size_t i = 0; i < a->nintermediates && rc == CLI_EXIT_OK; i++)
+        if (lsign_ctx_add_intermediates(*ctx, a->intermediates[i]) != LSIGN_OK) {
+            cli_error("--intermediates: %s", lsign_last_error());
+            rc = CLI_EXIT_SETUP;
+        }
     return rc;
 }
 

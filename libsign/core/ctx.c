@@ -24,6 +24,7 @@ struct lsign_ctx {
     /* The time-stamping authority: URL, basic-auth user, where its password comes from. */
     char *tsa_url, *tsa_user, *tsa_password_source;
     char *proxy, *no_proxy; /* NULL: from the environment */
+    STACK_OF(X509) * intermediates; /* untrusted CA certificates for completing chains */
     int language;           /* an lsign_language for reports */
 };
 
@@ -113,6 +114,7 @@ void lsign_ctx_free(lsign_ctx *ctx)
     free(ctx->tsa_password_source);
     free(ctx->proxy);
     free(ctx->no_proxy);
+    sk_X509_pop_free(ctx->intermediates, X509_free);
     free(ctx);
 }
 
@@ -382,6 +384,7 @@ int lsign_ctx_set_proxy(lsign_ctx *ctx, const char *proxy, const char *no_proxy)
     pthread_mutex_lock(&ctx->lock);
     free(ctx->proxy);
     free(ctx->no_proxy);
+    sk_X509_pop_free(ctx->intermediates, X509_free);
     ctx->proxy = p;
     ctx->no_proxy = np;
     pthread_mutex_unlock(&ctx->lock);
@@ -432,4 +435,40 @@ int lsi_ctx_language(const lsign_ctx *ctx)
     lang = mut->language;
     pthread_mutex_unlock(&mut->lock);
     return lang;
+}
+
+int lsign_ctx_add_intermediates(lsign_ctx *ctx, const char *path)
+{
+    STACK_OF(X509) * certs;
+    int rc;
+
+    if (ctx == NULL || path == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_ctx_add_intermediates: ctx or path is NULL");
+    if ((rc = lsi_certs_read_file(path, &certs)) != LSIGN_OK)
+        return lsi_error_wrap("intermediate certificates");
+    pthread_mutex_lock(&ctx->lock);
+    if (ctx->intermediates == NULL && (ctx->intermediates = sk_X509_new_null()) == NULL)
+        rc = lsi_error_nomem();
+    if (rc == LSIGN_OK)
+        rc = lsi_certs_move(ctx->intermediates, certs);
+    pthread_mutex_unlock(&ctx->lock);
+    sk_X509_pop_free(certs, X509_free);
+    return rc;
+}
+
+STACK_OF(X509) * lsi_ctx_intermediates(const lsign_ctx *ctx)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    STACK_OF(X509) *copy = sk_X509_new_null();
+
+    if (ctx == NULL || copy == NULL)
+        return copy;
+    pthread_mutex_lock(&mut->lock);
+    for (int i = 0; mut->intermediates != NULL && i < sk_X509_num(mut->intermediates); i++) {
+        X509 *c = sk_X509_value(mut->intermediates, i);
+        if (X509_up_ref(c) && !sk_X509_push(copy, c))
+            X509_free(c);
+    }
+    pthread_mutex_unlock(&mut->lock);
+    return copy;
 }

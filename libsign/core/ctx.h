@@ -34,4 +34,7 @@ typedef struct lsi_tsa_config {
 /* LSIGN_OK and the TSA, or LSIGN_E_INVALID_ARG saying that none is set. */
 int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out);
 
+/* The intermediates added with lsign_ctx_add_intermediates(), up-ref'd (sk_X509_pop_free). */
+STACK_OF(X509) * lsi_ctx_intermediates(const lsign_ctx *ctx);
+
 #endif

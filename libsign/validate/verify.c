@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/stream.h"
 #include "libsign/verify.h"
+#include "net/http.h"
 #include "pdf/document.h"
 #include "revocation/revocation.h"
 #include "validate/evidence_store.h"
@@ -177,24 +178,121 @@ static void chain_failed(lsi_report_sig *rs, int err, int64_t poe)
                             "certificate chain: %s", why);
 }
 
-/* Builds and checks the chain at `at`; the chain (up-ref'd) in *chain when it holds. */
+/* The untrusted certificates a chain may use: the CMS's, the /DSS's, the context's intermediates.
+ */
+static STACK_OF(X509) * untrusted_pool(session *s, const lsi_sigcheck *c)
+{
+    STACK_OF(X509) *pool = lsi_ctx_intermediates(s->ctx);
+    const STACK_OF(X509) * sources[] = {c->cms_certs, s->dss.certs};
+
+    for (size_t k = 0; pool != NULL && k < 2; k++)
+        for (int i = 0; sources[k] != NULL && i < sk_X509_num(sources[k]); i++) {
+            X509 *cert = sk_X509_value(sources[k], i);
+            if (X509_up_ref(cert) && !sk_X509_push(pool, cert))
+                X509_free(cert);
+        }
+    return pool;
+}
+
+/* The first http(s) caIssuers URL of `cert`'s AIA (malloc'd), or NULL. */
+static char *ca_issuers_url(X509 *cert)
+{
+    AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(cert, NID_info_access, NULL, NULL);
+    char *url = NULL;
+
+    for (int i = 0; aia != NULL && url == NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+        ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+        if (OBJ_obj2nid(ad->method) == NID_ad_ca_issuers && ad->location->type == GEN_URI &&
+            strncmp((const char *)ASN1_STRING_get0_data(ad->location->d.uniformResourceIdentifier),
+                    "http", 4) == 0)
+            url = strdup(
+                (const char *)ASN1_STRING_get0_data(ad->location->d.uniformResourceIdentifier));
+    }
+    AUTHORITY_INFO_ACCESS_free(aia);
+    return url;
+}
+
+/* Fetches the issuer of `cert` from its AIA caIssuers URL into `pool` (DER or PKCS#7 certs-only).
+ */
+static int fetch_issuer(session *s, X509 *cert, STACK_OF(X509) * pool)
+{
+    char *url = ca_issuers_url(cert);
+    lsi_http_request req = {url, NULL, 0, NULL, NULL, NULL, NULL};
+    unsigned char *body = NULL;
+    size_t len = 0;
+    const unsigned char *p;
+    X509 *issuer;
+    int added = 0;
+
+    if (url != NULL && lsi_http_fetch(s->ctx, &req, &body, &len) == LSIGN_OK) {
+        p = body;
+        if ((issuer = d2i_X509(NULL, &p, (long)len)) != NULL) {
+            added = sk_X509_push(pool, issuer) > 0;
+            if (!added)
+                X509_free(issuer);
+        } else {
+            PKCS7 *p7 = (p = body, d2i_PKCS7(NULL, &p, (long)len));
+            STACK_OF(X509) *certs =
+                p7 != NULL && PKCS7_type_is_signed(p7) ? p7->d.sign->cert : NULL;
+            for (int i = 0; certs != NULL && i < sk_X509_num(certs); i++)
+                added += X509_up_ref(sk_X509_value(certs, i)) &&
+                         sk_X509_push(pool, sk_X509_value(certs, i));
+            PKCS7_free(p7);
+        }
+    }
+    free(body);
+    free(url);
+    ERR_clear_error();
+    lsign_error_clear();
+    return added;
+}
+
+/* One attempt at the chain; the failing certificate in *stuck when an issuer is missing. */
+static int try_chain(session *s, const lsi_sigcheck *c, STACK_OF(X509) * pool, int64_t at,
+                     STACK_OF(X509) * *chain, int *err, X509 **stuck)
+{
+    X509_STORE_CTX *sctx = X509_STORE_CTX_new();
+    int ok = 0;
+
+    *chain = NULL;
+    *stuck = NULL;
+    if (sctx != NULL && X509_STORE_CTX_init(sctx, s->store, c->signer, pool) == 1) {
+        X509_STORE_CTX_set_time(sctx, 0, (time_t)at);
+        ok = X509_verify_cert(sctx) == 1;
+        *err = X509_STORE_CTX_get_error(sctx);
+        *chain = X509_STORE_CTX_get1_chain(sctx);
+        if (!ok &&
+            (*err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+             *err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) &&
+            (*stuck = X509_STORE_CTX_get_current_cert(sctx)) != NULL)
+            X509_up_ref(*stuck);
+    }
+    X509_STORE_CTX_free(sctx);
+    return ok;
+}
+
+/*
+ * Builds and checks the chain at `at`; the chain (up-ref'd) in *chain when it
+ * holds. A missing issuer is fetched from the AIA caIssuers URL when the
+ * revocation policy allows the network (at most 4 times).
+ */
 static int check_chain(session *s, const lsi_sigcheck *c, int64_t at, lsi_report_sig *rs,
                        STACK_OF(X509) * *chain)
 {
-    STACK_OF(X509) *untrusted = sk_X509_dup(c->cms_certs != NULL ? c->cms_certs : s->dss.certs);
-    X509_STORE_CTX *sctx = X509_STORE_CTX_new();
+    STACK_OF(X509) *pool = untrusted_pool(s, c);
+    int online = lsi_ctx_options(s->ctx)->revocation == LSIGN_REVOCATION_ONLINE;
     int ok = 0, err = 0;
+    X509 *stuck = NULL;
 
-    for (int i = 0; untrusted != NULL && c->cms_certs != NULL && i < sk_X509_num(s->dss.certs); i++)
-        sk_X509_push(untrusted, sk_X509_value(s->dss.certs, i));
-    *chain = NULL;
-    if (sctx != NULL && untrusted != NULL &&
-        X509_STORE_CTX_init(sctx, s->store, c->signer, untrusted) == 1) {
-        X509_STORE_CTX_set_time(sctx, 0, (time_t)at);
-        ok = X509_verify_cert(sctx) == 1;
-        err = X509_STORE_CTX_get_error(sctx);
-        *chain = X509_STORE_CTX_get1_chain(sctx);
+    for (int attempt = 0; pool != NULL && attempt < 5; attempt++) {
+        sk_X509_pop_free(*chain, X509_free);
+        ok = try_chain(s, c, pool, at, chain, &err, &stuck);
+        if (ok || stuck == NULL || !online || attempt == 4 || !fetch_issuer(s, stuck, pool))
+            break;
+        X509_free(stuck);
+        stuck = NULL;
     }
+    X509_free(stuck);
     for (int i = 0; *chain != NULL && i < sk_X509_num(*chain); i++)
         lsi_report_sig_add_chain_cert(rs, sk_X509_value(*chain, i));
     if (!ok)
@@ -203,8 +301,7 @@ static int check_chain(session *s, const lsi_sigcheck *c, int64_t at, lsi_report
         sk_X509_pop_free(*chain, X509_free);
         *chain = NULL;
     }
-    X509_STORE_CTX_free(sctx);
-    sk_X509_free(untrusted);
+    sk_X509_pop_free(pool, X509_free);
     return ok;
 }
 
