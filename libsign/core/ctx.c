@@ -23,9 +23,9 @@ struct lsign_ctx {
     int log_min_level;
     /* The time-stamping authority: URL, basic-auth user, where its password comes from. */
     char *tsa_url, *tsa_user, *tsa_password_source;
-    char *proxy, *no_proxy; /* NULL: from the environment */
+    char *proxy, *no_proxy;         /* NULL: from the environment */
     STACK_OF(X509) * intermediates; /* untrusted CA certificates for completing chains */
-    int language;           /* an lsign_language for reports */
+    int language;                   /* an lsign_language for reports */
 };
 
 static const lsign_ctx_options defaults = {
