@@ -1,5 +1,6 @@
 /* lsign_pdf_verify() in-process: a signature dictionary with any byte changed never passes. */
 #define _GNU_SOURCE /* memmem */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -110,10 +111,44 @@ static void test_every_signature_dictionary_byte(void **state)
     free(pdf);
 }
 
+/* One context and one signed file, verified by several threads at once (run under TSan in CI). */
+typedef struct shared_file {
+    const unsigned char *pdf;
+    size_t len;
+    int failures;
+} shared_file;
+
+static void *verify_many(void *arg)
+{
+    shared_file *f = arg;
+
+    for (int i = 0; i < 20; i++)
+        if (!passes(f->pdf, f->len))
+            __atomic_add_fetch(&f->failures, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static void test_threads_share_a_context(void **state)
+{
+    shared_file f = {NULL, 0, 0};
+    unsigned char *pdf = signed_copy("pdftex-classic.pdf", &f.len);
+    pthread_t threads[4];
+
+    (void)state;
+    f.pdf = pdf;
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, verify_many, &f), 0);
+    for (size_t i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    assert_int_equal(f.failures, 0);
+    free(pdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_signature_dictionary_byte),
+        cmocka_unit_test(test_threads_share_a_context),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
