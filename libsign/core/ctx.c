@@ -25,8 +25,11 @@ struct lsign_ctx {
     char *tsa_url, *tsa_user, *tsa_password_source;
     char *proxy, *no_proxy;         /* NULL: from the environment */
     STACK_OF(X509) * intermediates; /* untrusted CA certificates for completing chains */
+    uint64_t trust_generation;      /* unique across contexts; changes with the anchors */
     int language;                   /* an lsign_language for reports */
 };
+
+static uint64_t next_generation(void);
 
 static const lsign_ctx_options defaults = {
     .version = LSIGN_CTX_OPTIONS_VERSION,
@@ -92,6 +95,7 @@ int lsign_ctx_new(lsign_ctx **out, const lsign_ctx_options *opts)
         return rc;
     }
     ctx->trust = X509_STORE_new();
+    ctx->trust_generation = next_generation();
     if (ctx->trust == NULL || pthread_mutex_init(&ctx->lock, NULL) != 0) {
         X509_STORE_free(ctx->trust);
         free(ctx);
@@ -123,11 +127,33 @@ const lsign_ctx_options *lsi_ctx_options(const lsign_ctx *ctx)
     return ctx != NULL ? &ctx->opts : &defaults;
 }
 
+/* A number no other context or earlier anchor set had: caches of validated chains key on it. */
+static uint64_t next_generation(void)
+{
+    static uint64_t counter;
+
+    return __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t lsi_ctx_trust_generation(const lsign_ctx *ctx)
+{
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    uint64_t g;
+
+    if (ctx == NULL)
+        return 0;
+    pthread_mutex_lock(&mut->lock);
+    g = mut->trust_generation;
+    pthread_mutex_unlock(&mut->lock);
+    return g;
+}
+
 static int add_certs(lsign_ctx *ctx, STACK_OF(X509) * certs, const char *path)
 {
     int rc = LSIGN_OK;
 
     pthread_mutex_lock(&ctx->lock);
+    ctx->trust_generation = next_generation();
     for (int i = 0; i < sk_X509_num(certs); i++) {
         if (!X509_STORE_add_cert(ctx->trust, sk_X509_value(certs, i))) {
             rc = lsi_error_openssl(LSIGN_E_CRYPTO,

@@ -34,6 +34,9 @@ typedef struct lsi_tsa_config {
 /* LSIGN_OK and the TSA, or LSIGN_E_INVALID_ARG saying that none is set. */
 int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out);
 
+/* Identifies the context's current trust anchors (unique in the process; 0 for NULL). */
+uint64_t lsi_ctx_trust_generation(const lsign_ctx *ctx);
+
 /* The intermediates added with lsign_ctx_add_intermediates(), up-ref'd (sk_X509_pop_free). */
 STACK_OF(X509) * lsi_ctx_intermediates(const lsign_ctx *ctx);
 

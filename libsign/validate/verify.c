@@ -26,6 +26,7 @@
 #include "net/http.h"
 #include "pdf/document.h"
 #include "revocation/revocation.h"
+#include "validate/chaincache.h"
 #include "validate/evidence_store.h"
 #include "validate/modifications.h"
 #include "validate/report.h"
@@ -279,11 +280,18 @@ static int try_chain(session *s, const lsi_sigcheck *c, STACK_OF(X509) * pool, i
 static int check_chain(session *s, const lsi_sigcheck *c, int64_t at, lsi_report_sig *rs,
                        STACK_OF(X509) * *chain)
 {
-    STACK_OF(X509) *pool = untrusted_pool(s, c);
+    uint64_t trust = lsi_ctx_trust_generation(s->ctx);
+    STACK_OF(X509) * pool;
     int online = lsi_ctx_options(s->ctx)->revocation == LSIGN_REVOCATION_ONLINE;
     int ok = 0, err = 0;
     X509 *stuck = NULL;
 
+    if ((*chain = lsi_chain_cache_get(trust, c->signer, at)) != NULL) {
+        for (int i = 0; i < sk_X509_num(*chain); i++)
+            lsi_report_sig_add_chain_cert(rs, sk_X509_value(*chain, i));
+        return 1;
+    }
+    pool = untrusted_pool(s, c);
     for (int attempt = 0; pool != NULL && attempt < 5; attempt++) {
         sk_X509_pop_free(*chain, X509_free);
         ok = try_chain(s, c, pool, at, chain, &err, &stuck);
@@ -295,7 +303,9 @@ static int check_chain(session *s, const lsi_sigcheck *c, int64_t at, lsi_report
     X509_free(stuck);
     for (int i = 0; *chain != NULL && i < sk_X509_num(*chain); i++)
         lsi_report_sig_add_chain_cert(rs, sk_X509_value(*chain, i));
-    if (!ok)
+    if (ok)
+        lsi_chain_cache_put(trust, *chain);
+    else
         chain_failed(rs, err, at != (int64_t)time(NULL) ? at : 0);
     if (!ok || sk_X509_num(*chain) < 2) {
         sk_X509_pop_free(*chain, X509_free);

@@ -12,6 +12,7 @@
 
 #include "libsign/libsign.h"
 #include "support/testenv.h"
+#include "validate/chaincache.h"
 
 static lsign_ctx *ctx;
 static lsign_signer *signer;
@@ -111,6 +112,33 @@ static void test_every_signature_dictionary_byte(void **state)
     free(pdf);
 }
 
+/* A chain validated once is served again; another set of anchors never gets it. */
+static void test_chain_cache(void **state)
+{
+    size_t len;
+    unsigned char *pdf = signed_copy("gs-1.7.pdf", &len);
+    uint64_t hits0, stores0, hits1, stores1;
+    lsign_ctx *other = NULL;
+    lsign_input *in = NULL;
+    lsign_report *report = NULL;
+
+    (void)state;
+    lsi_chain_cache_stats(&hits0, &stores0);
+    assert_true(passes(pdf, len));
+    assert_true(passes(pdf, len));
+    lsi_chain_cache_stats(&hits1, &stores1);
+    assert_true(hits1 > hits0);
+    /* A context without the root: the cached chain must not make it pass. */
+    assert_int_equal(lsign_ctx_new(&other, NULL), LSIGN_OK);
+    assert_int_equal(lsign_input_from_memory(&in, pdf, len), LSIGN_OK);
+    assert_int_equal(lsign_pdf_verify(other, in, "t.pdf", &report), LSIGN_OK);
+    assert_string_equal(lsign_report_status(report), "INDETERMINATE");
+    lsign_report_free(report);
+    lsign_input_free(in);
+    lsign_ctx_free(other);
+    free(pdf);
+}
+
 /* One context and one signed file, verified by several threads at once (run under TSan in CI). */
 typedef struct shared_file {
     const unsigned char *pdf;
@@ -149,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_signature_dictionary_byte),
         cmocka_unit_test(test_threads_share_a_context),
+        cmocka_unit_test(test_chain_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
