@@ -6,11 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 typedef struct entry {
     uint64_t trust;
-    unsigned char leaf[32];        /* SHA-256 of the leaf's DER */
+    unsigned char key[32];         /* the caller's digest of the chain's inputs */
     int64_t not_before, not_after; /* the chain's common validity */
     uint64_t used;                 /* for least-recently-used eviction */
     STACK_OF(X509) * chain;
@@ -27,13 +25,6 @@ static int64_t time_of(const ASN1_TIME *t)
     return t != NULL && ASN1_TIME_to_tm(t, &tm) ? (int64_t)timegm(&tm) : 0;
 }
 
-static int leaf_hash(X509 *leaf, unsigned char out[32])
-{
-    unsigned int len = 32;
-
-    return X509_digest(leaf, EVP_sha256(), out, &len) == 1;
-}
-
 static STACK_OF(X509) * copy_chain(STACK_OF(X509) * chain)
 {
     STACK_OF(X509) *copy = sk_X509_new_null();
@@ -46,17 +37,16 @@ static STACK_OF(X509) * copy_chain(STACK_OF(X509) * chain)
     return copy;
 }
 
-STACK_OF(X509) * lsi_chain_cache_get(uint64_t trust, X509 *leaf, int64_t at)
+STACK_OF(X509) * lsi_chain_cache_get(uint64_t trust, const unsigned char key[32], int64_t at)
 {
-    unsigned char key[32];
     STACK_OF(X509) *found = NULL;
 
-    if (trust == 0 || !leaf_hash(leaf, key))
+    if (trust == 0)
         return NULL;
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < LSI_CHAIN_CACHE_SIZE && found == NULL; i++) {
         entry *e = &cache[i];
-        if (e->chain != NULL && e->trust == trust && memcmp(e->leaf, key, 32) == 0 &&
+        if (e->chain != NULL && e->trust == trust && memcmp(e->key, key, 32) == 0 &&
             at >= e->not_before && at <= e->not_after) {
             e->used = ++clock_tick;
             found = copy_chain(e->chain);
@@ -67,13 +57,14 @@ STACK_OF(X509) * lsi_chain_cache_get(uint64_t trust, X509 *leaf, int64_t at)
     return found;
 }
 
-void lsi_chain_cache_put(uint64_t trust, STACK_OF(X509) * chain)
+void lsi_chain_cache_put(uint64_t trust, const unsigned char key[32], STACK_OF(X509) * chain)
 {
     entry fresh = {trust, {0}, INT64_MIN, INT64_MAX, 0, NULL};
     size_t victim = 0;
 
-    if (trust == 0 || sk_X509_num(chain) < 1 || !leaf_hash(sk_X509_value(chain, 0), fresh.leaf))
+    if (trust == 0 || sk_X509_num(chain) < 1)
         return;
+    memcpy(fresh.key, key, 32);
     for (int i = 0; i < sk_X509_num(chain); i++) {
         int64_t nb = time_of(X509_get0_notBefore(sk_X509_value(chain, i)));
         int64_t na = time_of(X509_get0_notAfter(sk_X509_value(chain, i)));

@@ -14,11 +14,16 @@
 
 #define LSI_CHAIN_CACHE_SIZE 256
 
-/* A validated chain for `leaf` at `at` (up-ref'd copy), or NULL. */
-STACK_OF(X509) * lsi_chain_cache_get(uint64_t trust, X509 *leaf, int64_t at);
+/*
+ * A validated chain for `key` at `at` (up-ref'd copy), or NULL. The key is
+ * the caller's digest of everything the chain was built from (the signer
+ * and the certificates the signature carries), so a signature carrying a
+ * damaged or different certificate does not reuse another's chain.
+ */
+STACK_OF(X509) * lsi_chain_cache_get(uint64_t trust, const unsigned char key[32], int64_t at);
 
-/* Remembers a chain (leaf first) that validated under `trust`. */
-void lsi_chain_cache_put(uint64_t trust, STACK_OF(X509) * chain);
+/* Remembers a chain (leaf first) that validated under `trust`, for `key`. */
+void lsi_chain_cache_put(uint64_t trust, const unsigned char key[32], STACK_OF(X509) * chain);
 
 /* Entries served and stored so far (for tests). */
 void lsi_chain_cache_stats(uint64_t *hits, uint64_t *stores);

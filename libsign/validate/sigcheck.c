@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <openssl/cms.h>
+#include <openssl/pkcs7.h>
 #include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/evp.h>
@@ -494,12 +495,72 @@ static int supported_subfilter(const char *sf)
             strcmp(sf, "ETSI.RFC3161") == 0);
 }
 
+/* 1 when `v` is one of the small integers allowed. */
+static int version_in(const ASN1_INTEGER *v, long a, long b)
+{
+    long n = v != NULL ? ASN1_INTEGER_get(v) : -1;
+
+    return n == a || n == b;
+}
+
+/* rsaEncryption takes NULL or absent parameters (RFC 4055 2.1); other algorithms are not judged
+ * here. */
+static int rsa_params_ok(const X509_ALGOR *alg)
+{
+    const ASN1_OBJECT *oid;
+    int type;
+    const void *value;
+
+    X509_ALGOR_get0(&oid, &type, &value, alg);
+    return OBJ_obj2nid(oid) != NID_rsaEncryption || type == V_ASN1_UNDEF || type == V_ASN1_NULL;
+}
+
+/*
+ * The parts of SignedData its signature does not cover must still be
+ * consistent, or they can be altered unnoticed (RFC 5652 5.1, 5.3): the
+ * signer's digest algorithm is listed in digestAlgorithms, the versions are
+ * those of an issuerAndSerialNumber signer over id-data, RSA parameters are
+ * NULL. A structure OpenSSL's PKCS#7 parser does not take (a
+ * subjectKeyIdentifier signer) is left to the CMS checks. NULL when
+ * consistent, else what is wrong.
+ */
+static const char *unsigned_parts_problem(const unsigned char *der, size_t der_len, int nid)
+{
+    const unsigned char *p = der;
+    PKCS7 *p7 = der_len <= LONG_MAX ? d2i_PKCS7(NULL, &p, (long)der_len) : NULL;
+    PKCS7_SIGNED *sd = p7 != NULL && PKCS7_type_is_signed(p7) ? p7->d.sign : NULL;
+    const char *problem = NULL;
+    int listed = 0;
+
+    ERR_clear_error();
+    if (sd == NULL) {
+        PKCS7_free(p7);
+        return NULL;
+    }
+    for (int i = 0; !listed && i < sk_X509_ALGOR_num(sd->md_algs); i++)
+        listed = OBJ_obj2nid(sk_X509_ALGOR_value(sd->md_algs, i)->algorithm) == nid;
+    if (!listed)
+        problem = "the signer's digest algorithm is not in SignedData digestAlgorithms";
+    else if (!version_in(sd->version, 1, 3))
+        problem = "SignedData has an unexpected version";
+    for (int i = 0; problem == NULL && i < sk_PKCS7_SIGNER_INFO_num(sd->signer_info); i++) {
+        PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(sd->signer_info, i);
+        if (!version_in(si->version, 1, 1))
+            problem = "a SignerInfo has an unexpected version";
+        else if (!rsa_params_ok(si->digest_enc_alg))
+            problem = "the RSA signature algorithm has parameters other than NULL";
+    }
+    PKCS7_free(p7);
+    return problem;
+}
+
 int lsi_sigcheck_run(lsi_pdf_doc *doc, const unsigned char *data, size_t len,
                      const lsi_pdf_sig *sig, lsi_sigcheck *out)
 {
     CMS_ContentInfo *cms = NULL;
     size_t der_len = 0, sf_len;
     const unsigned char *der;
+    const char *problem;
     int rc = LSIGN_OK;
 
     memset(out, 0, sizeof *out);
@@ -520,6 +581,9 @@ int lsi_sigcheck_run(lsi_pdf_doc *doc, const unsigned char *data, size_t len,
     (void)lsi_pdf_get_string(lsi_pdf_dict_get(sig->dict, "Contents"), &der, &sf_len);
     rc = out->doc_timestamp ? check_doc_timestamp(cms, data, der, der_len, out)
                             : check_cms(cms, data, sig, out);
+    if (rc == LSIGN_OK && out->verdict == LSI_SC_OK && !out->doc_timestamp &&
+        (problem = unsigned_parts_problem(der, der_len, out->digest_nid)) != NULL)
+        lsi_sc_fail(out, LSI_SC_FORMAT_FAILURE, "%s", problem);
 done:
     CMS_ContentInfo_free(cms);
     ERR_clear_error();

@@ -272,6 +272,31 @@ static int try_chain(session *s, const lsi_sigcheck *c, STACK_OF(X509) * pool, i
     return ok;
 }
 
+/* The chain cache's key: the signer's and the signature's certificates, byte for byte. */
+static void chain_key(const lsi_sigcheck *c, unsigned char key[32])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char *der = NULL;
+    int len;
+
+    memset(key, 0, 32);
+    if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return;
+    }
+    if ((len = i2d_X509(c->signer, &der)) > 0)
+        EVP_DigestUpdate(md, der, (size_t)len);
+    OPENSSL_free(der);
+    for (int i = 0; c->cms_certs != NULL && i < sk_X509_num(c->cms_certs); i++) {
+        der = NULL;
+        if ((len = i2d_X509(sk_X509_value(c->cms_certs, i), &der)) > 0)
+            EVP_DigestUpdate(md, der, (size_t)len);
+        OPENSSL_free(der);
+    }
+    EVP_DigestFinal_ex(md, key, NULL);
+    EVP_MD_CTX_free(md);
+}
+
 /*
  * Builds and checks the chain at `at`; the chain (up-ref'd) in *chain when it
  * holds. A missing issuer is fetched from the AIA caIssuers URL when the
@@ -281,12 +306,14 @@ static int check_chain(session *s, const lsi_sigcheck *c, int64_t at, lsi_report
                        STACK_OF(X509) * *chain)
 {
     uint64_t trust = lsi_ctx_trust_generation(s->ctx);
+    unsigned char key[32];
     STACK_OF(X509) * pool;
     int online = lsi_ctx_options(s->ctx)->revocation == LSIGN_REVOCATION_ONLINE;
     int ok = 0, err = 0;
     X509 *stuck = NULL;
 
-    if ((*chain = lsi_chain_cache_get(trust, c->signer, at)) != NULL) {
+    chain_key(c, key);
+    if ((*chain = lsi_chain_cache_get(trust, key, at)) != NULL) {
         for (int i = 0; i < sk_X509_num(*chain); i++)
             lsi_report_sig_add_chain_cert(rs, sk_X509_value(*chain, i));
         return 1;
@@ -304,7 +331,7 @@ static int check_chain(session *s, const lsi_sigcheck *c, int64_t at, lsi_report
     for (int i = 0; *chain != NULL && i < sk_X509_num(*chain); i++)
         lsi_report_sig_add_chain_cert(rs, sk_X509_value(*chain, i));
     if (ok)
-        lsi_chain_cache_put(trust, *chain);
+        lsi_chain_cache_put(trust, key, *chain);
     else
         chain_failed(rs, err, at != (int64_t)time(NULL) ? at : 0);
     if (!ok || sk_X509_num(*chain) < 2) {
