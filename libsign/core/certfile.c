@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -164,4 +165,27 @@ char *lsi_name_utf8(const X509_NAME *name)
     }
     BIO_free(bio);
     return text;
+}
+
+int64_t lsi_days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    int64_t era, yoe, doy;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+int64_t lsi_asn1_time(const ASN1_TIME *t)
+{
+    struct tm tm;
+
+    /* ASN1_TIME_to_tm checks the format; timegm() is not POSIX, so compute it. */
+    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+        return 0;
+    return lsi_days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1, tm.tm_mday) *
+               86400 +
+           (int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 }

@@ -2,6 +2,8 @@
 #ifndef LSI_CORE_CERTFILE_H
 #define LSI_CORE_CERTFILE_H
 
+#include <stdint.h>
+
 #include <openssl/x509.h>
 
 /*
@@ -18,5 +20,11 @@ int lsi_certs_move(STACK_OF(X509) * to, STACK_OF(X509) * from);
 
 /* A name as UTF-8 text, most specific first ("CN=..., O=..., C=VN"); free() it. NULL on failure. */
 char *lsi_name_utf8(const X509_NAME *name);
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+int64_t lsi_days_from_civil(int64_t y, int64_t m, int64_t d);
+
+/* An ASN1_TIME as seconds since 1970 (UTC); 0 when NULL or malformed. */
+int64_t lsi_asn1_time(const ASN1_TIME *t);
 
 #endif

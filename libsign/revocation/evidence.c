@@ -31,29 +31,10 @@ void lsi_rev_set_free(lsi_rev_set *set)
     memset(set, 0, sizeof *set);
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int lsi_rev_time(const ASN1_TIME *t, int64_t *out)
 {
-    struct tm tm;
-
-    /* ASN1_TIME_to_tm checks the format; timegm() is not POSIX, so compute it. */
-    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
-        return 0;
-    *out = days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1, tm.tm_mday) * 86400 +
-           (int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-    return 1;
+    *out = lsi_asn1_time(t);
+    return *out != 0 || (t != NULL && ASN1_TIME_check(t) == 1);
 }
 
 void lsi_rev_time_str(int64_t t, char *buf, size_t size)

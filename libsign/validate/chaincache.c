@@ -1,6 +1,6 @@
-/* timegm is outside POSIX.1-2008. */
-#define _DEFAULT_SOURCE
 #include "validate/chaincache.h"
+
+#include "core/certfile.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -17,13 +17,6 @@ typedef struct entry {
 static entry cache[LSI_CHAIN_CACHE_SIZE];
 static uint64_t clock_tick, hits, stores;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int64_t time_of(const ASN1_TIME *t)
-{
-    struct tm tm;
-
-    return t != NULL && ASN1_TIME_to_tm(t, &tm) ? (int64_t)timegm(&tm) : 0;
-}
 
 static STACK_OF(X509) * copy_chain(STACK_OF(X509) * chain)
 {
@@ -66,8 +59,8 @@ void lsi_chain_cache_put(uint64_t trust, const unsigned char key[32], STACK_OF(X
         return;
     memcpy(fresh.key, key, 32);
     for (int i = 0; i < sk_X509_num(chain); i++) {
-        int64_t nb = time_of(X509_get0_notBefore(sk_X509_value(chain, i)));
-        int64_t na = time_of(X509_get0_notAfter(sk_X509_value(chain, i)));
+        int64_t nb = lsi_asn1_time(X509_get0_notBefore(sk_X509_value(chain, i)));
+        int64_t na = lsi_asn1_time(X509_get0_notAfter(sk_X509_value(chain, i)));
         fresh.not_before = nb > fresh.not_before ? nb : fresh.not_before;
         fresh.not_after = na < fresh.not_after ? na : fresh.not_after;
     }

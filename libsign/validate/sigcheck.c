@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/ts.h>
 
+#include "core/certfile.h"
 #include "core/error.h"
 #include "validate/sigcheck.h"
 
@@ -81,25 +82,6 @@ static int hash_ranges(const EVP_MD *md, const unsigned char *data, const int64_
 
 /* Times */
 
-static int64_t asn1_time_of(const ASN1_TIME *t)
-{
-    ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-    int days = 0, secs = 0,
-        ok = t != NULL && epoch != NULL && ASN1_TIME_diff(&days, &secs, epoch, t);
-
-    ASN1_TIME_free(epoch);
-    ERR_clear_error();
-    return ok ? (int64_t)days * 86400 + secs : 0;
-}
-
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* `n` digits at *p (advanced), or `dflt` when there are none. */
 static int64_t digits(const unsigned char **p, const unsigned char *end, int n, int64_t dflt)
 {
@@ -129,7 +111,7 @@ static int64_t pdf_date(const lsi_pdf_obj *m)
             h = digits(&p, end, 2, 0), mi = digits(&p, end, 2, 0), s = digits(&p, end, 2, 0);
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
         return 0;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    int64_t t = lsi_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     if (p < end && (*p == '+' || *p == '-')) {
         int sign = *p++ == '+' ? 1 : -1;
         int64_t oh = digits(&p, end, 2, 0);
@@ -319,7 +301,7 @@ static int64_t signing_time(CMS_SignerInfo *si, const lsi_pdf_sig *sig)
     const ASN1_TYPE *v = at >= 0 ? X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, at), 0) : NULL;
 
     if (v != NULL && (v->type == V_ASN1_UTCTIME || v->type == V_ASN1_GENERALIZEDTIME))
-        return asn1_time_of(v->value.utctime);
+        return lsi_asn1_time(v->value.utctime);
     return pdf_date(lsi_pdf_dict_get(sig->dict, "M"));
 }
 
@@ -473,7 +455,7 @@ static int check_doc_timestamp(CMS_ContentInfo *cms, const unsigned char *data,
     if (!check_signer_info(cms, si, NID_id_smime_ct_TSTInfo, hash, hash_len,
                            LSI_SC_SIG_CRYPTO_FAILURE, c))
         goto done;
-    c->claimed_time = asn1_time_of(TS_TST_INFO_get_time(tst));
+    c->claimed_time = lsi_asn1_time(TS_TST_INFO_get_time(tst));
     rc = copy_bytes(der, der_len, c);
 done:
     TS_TST_INFO_free(tst);

@@ -5,7 +5,6 @@
  * chain to an anchor at that time, revocation (embedded /DSS evidence, or
  * online when the context allows), and the level reached.
  */
-#define _DEFAULT_SOURCE /* timegm */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,15 +43,6 @@ typedef struct session {
     lsi_pdf_sig *sigs;
     size_t count;
 } session;
-
-static int64_t asn1_time(const ASN1_TIME *t)
-{
-    struct tm tm;
-
-    if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
-        return 0;
-    return (int64_t)timegm(&tm);
-}
 
 /* The length of the DER object at the start of /Contents, without its zero padding. */
 static size_t der_length(const unsigned char *der, size_t len)
@@ -110,7 +100,7 @@ static int64_t signature_timestamp(session *s, const lsi_sigcheck *c, const lsi_
          TS_RESP_verify_token(v, token) == 1;
     info = token != NULL ? PKCS7_to_TS_TST_INFO(token) : NULL;
     if (info != NULL)
-        when = asn1_time(TS_TST_INFO_get_time(info));
+        when = lsi_asn1_time(TS_TST_INFO_get_time(info));
     tsa = tsa_name(token);
     lsi_report_sig_set_timestamp(rs, (time_t)when, tsa != NULL ? tsa : "?",
                                  ok ? LSI_TOTAL_PASSED : LSI_INDETERMINATE);
