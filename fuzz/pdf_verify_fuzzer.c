@@ -1,7 +1,9 @@
 /*
- * Finds the signatures of hostile bytes and checks each one: ByteRanges
- * that point anywhere, /Contents that is not DER, CMS of any shape must
- * give a verdict, never a crash, a hang or a leak.
+ * Verifies hostile bytes as lsign_pdf_verify() does (signatures found and
+ * checked, later revisions compared with the signed ones, the report
+ * written as JSON), offline: ByteRanges that point anywhere, /Contents that
+ * is not DER, CMS of any shape, revisions of any shape must give a verdict,
+ * never a crash, a hang or a leak.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,21 @@
 #include "validate/sigcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void verify_whole(const uint8_t *data, size_t size)
+{
+    lsign_input *in = NULL;
+    lsign_report *report = NULL;
+    char *json = NULL;
+    size_t len = 0;
+
+    if (lsign_input_from_memory(&in, data, size) == LSIGN_OK &&
+        lsign_pdf_verify(fuzz_ctx(4u << 20), in, "fuzz.pdf", &report) == LSIGN_OK &&
+        lsign_report_json(report, &json, &len) == LSIGN_OK)
+        lsign_free_string(json);
+    lsign_report_free(report);
+    lsign_input_free(in);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,5 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lsi_pdf_signatures_free(sigs, count);
     }
     lsi_pdf_doc_free(doc);
+    verify_whole(data, size);
     return 0;
 }
