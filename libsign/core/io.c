@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,51 @@
 #include <openssl/rand.h>
 
 #include "core/error.h"
+
+/* The inputs mapped now, so that lsi_input_release() only ever touches our own mappings. */
+#define MAX_MAPPINGS 64
+static struct mapping {
+    const unsigned char *base;
+    size_t len;
+} mappings[MAX_MAPPINGS];
+static pthread_mutex_t mappings_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void mapping_track(const void *base, size_t len, int add)
+{
+    pthread_mutex_lock(&mappings_lock);
+    for (size_t i = 0; i < MAX_MAPPINGS; i++) {
+        if (add && mappings[i].base == NULL) {
+            mappings[i].base = base;
+            mappings[i].len = len;
+            break;
+        }
+        if (!add && mappings[i].base == base) {
+            mappings[i].base = NULL;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&mappings_lock);
+}
+
+void lsi_input_release(const void *p, size_t len)
+{
+    const unsigned char *q = p;
+    long page = sysconf(_SC_PAGESIZE);
+    int ours = 0;
+
+    pthread_mutex_lock(&mappings_lock);
+    for (size_t i = 0; i < MAX_MAPPINGS && !ours; i++)
+        ours = mappings[i].base != NULL && q >= mappings[i].base && len <= mappings[i].len &&
+               q - mappings[i].base <= (ptrdiff_t)(mappings[i].len - len);
+    pthread_mutex_unlock(&mappings_lock);
+    if (ours && page > 0) {
+        /* Whole pages inside the range only: a read-only private mapping refills them on demand. */
+        uintptr_t start = ((uintptr_t)q + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+        uintptr_t end = ((uintptr_t)q + len) / (uintptr_t)page * (uintptr_t)page;
+        if (end > start)
+            (void)madvise((void *)start, end - start, MADV_DONTNEED);
+    }
+}
 
 int lsi_input_open_file(const char *path, lsi_input *in)
 {
@@ -39,6 +87,7 @@ int lsi_input_open_file(const char *path, lsi_input *in)
     in->data = map;
     in->len = (size_t)st.st_size;
     in->mapping = map;
+    mapping_track(map, in->len, 1);
     return LSIGN_OK;
 }
 
@@ -104,6 +153,7 @@ int lsi_input_open_fd(int fd, uint64_t max_bytes, lsi_input *in)
         return lsi_error(LSIGN_E_IO, "cannot map descriptor %d: %s", fd, strerror(errno));
     in->data = in->mapping = map;
     in->len = (size_t)st.st_size;
+    mapping_track(map, in->len, 1);
     return LSIGN_OK;
 }
 
@@ -116,8 +166,10 @@ void lsi_input_from_memory(const void *data, size_t len, lsi_input *in)
 
 void lsi_input_close(lsi_input *in)
 {
-    if (in->mapping != NULL)
+    if (in->mapping != NULL) {
+        mapping_track(in->mapping, in->len, 0);
         munmap(in->mapping, in->len);
+    }
     free(in->owned);
     memset(in, 0, sizeof *in);
 }
@@ -334,8 +386,6 @@ int lsi_output_can_patch(const lsi_output *o)
 
 int lsi_output_copy_input(lsi_output *o, const lsi_input *in, size_t offset, size_t len)
 {
-    long page = sysconf(_SC_PAGESIZE);
-
     if (offset > in->len || len > in->len - offset)
         return lsi_error(LSIGN_E_INVALID_ARG, "copy beyond the end of the input");
     while (len > 0) {
@@ -344,11 +394,7 @@ int lsi_output_copy_input(lsi_output *o, const lsi_input *in, size_t offset, siz
 
         if (rc != LSIGN_OK)
             return rc;
-        if (in->mapping != NULL && page > 0) {
-            /* Read-only private mapping: dropped pages come back from the file if touched. */
-            size_t start = offset / (size_t)page * (size_t)page;
-            (void)madvise((unsigned char *)in->mapping + start, offset + n - start, MADV_DONTNEED);
-        }
+        lsi_input_release(in->data + offset, n);
         offset += n;
         len -= n;
     }

@@ -31,6 +31,14 @@ int lsi_input_open_file(const char *path, lsi_input *in);
  * The descriptor stays the caller's.
  */
 int lsi_input_open_fd(int fd, uint64_t max_bytes, lsi_input *in);
+/*
+ * Lets the kernel drop the pages of [p, p+len) when they belong to a file
+ * input mapped by this module (they come back from the file if read
+ * again); does nothing for other memory. Readers of large inputs call it
+ * behind them, so reading a 1 GB file does not make it resident.
+ */
+void lsi_input_release(const void *p, size_t len);
+
 /* Wraps a buffer the caller keeps alive; nothing is copied. */
 void lsi_input_from_memory(const void *data, size_t len, lsi_input *in);
 void lsi_input_close(lsi_input *in);

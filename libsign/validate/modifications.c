@@ -128,6 +128,11 @@ static int stream_equal(const lsi_pdf_obj *a, const lsi_pdf_obj *b, const unsign
 {
     if (!a->u.stream.length_known || !b->u.stream.length_known)
         return a->u.stream.data_offset == b->u.stream.data_offset;
+    /* The same bytes of the file (an object no later revision redefined): equal without reading
+     * them, so a 1 GB stream is not paged in. */
+    if (a->u.stream.data_offset == b->u.stream.data_offset &&
+        a->u.stream.data_length == b->u.stream.data_length)
+        return dict_equal(a->u.stream.dict, b->u.stream.dict, data, depth + 1);
     return a->u.stream.data_length == b->u.stream.data_length &&
            memcmp(data + a->u.stream.data_offset, data + b->u.stream.data_offset,
                   a->u.stream.data_length) == 0 &&

@@ -20,6 +20,7 @@
 
 #include "core/certfile.h"
 #include "core/error.h"
+#include "core/io.h"
 #include "validate/sigcheck.h"
 
 #define HASH_CHUNK ((size_t)1 << 20)
@@ -59,11 +60,15 @@ static const EVP_MD *md_of(const X509_ALGOR *alg, int *nid)
     return *nid == NID_undef ? NULL : EVP_MD_fetch(NULL, OBJ_nid2sn(*nid), NULL);
 }
 
+/* Hashes in chunks, releasing each chunk's pages of a mapped file behind it. */
 static int digest_update(EVP_MD_CTX *ctx, const unsigned char *p, size_t n)
 {
-    for (size_t done = 0; done < n; done += HASH_CHUNK)
-        if (!EVP_DigestUpdate(ctx, p + done, n - done < HASH_CHUNK ? n - done : HASH_CHUNK))
+    for (size_t done = 0; done < n; done += HASH_CHUNK) {
+        size_t chunk = n - done < HASH_CHUNK ? n - done : HASH_CHUNK;
+        if (!EVP_DigestUpdate(ctx, p + done, chunk))
             return 0;
+        lsi_input_release(p + done, chunk);
+    }
     return 1;
 }
 
