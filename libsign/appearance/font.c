@@ -548,25 +548,14 @@ static const char cmap_head[] =
 static const char cmap_tail[] =
     "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
 
-static lsi_pdf_obj *with(lsi_arena *arena, lsi_pdf_obj *dict, const char *key, lsi_pdf_obj *value)
-{
-    return dict != NULL && value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
-}
-
-static lsi_pdf_obj *with_name(lsi_arena *arena, lsi_pdf_obj *dict, const char *key,
-                              const char *name)
-{
-    return with(arena, dict, key, dict != NULL ? lsi_pdf_new_name(arena, name) : NULL);
-}
-
 static lsi_pdf_obj *with_int(lsi_arena *arena, lsi_pdf_obj *dict, const char *key, int64_t value)
 {
-    return with(arena, dict, key, dict != NULL ? lsi_pdf_new_int(arena, value) : NULL);
+    return lsi_pdf_with(arena, dict, key, dict != NULL ? lsi_pdf_new_int(arena, value) : NULL);
 }
 
 static lsi_pdf_obj *with_ref(lsi_arena *arena, lsi_pdf_obj *dict, const char *key, uint32_t num)
 {
-    return with(arena, dict, key, dict != NULL ? lsi_pdf_new_ref(arena, num, 0) : NULL);
+    return lsi_pdf_with(arena, dict, key, dict != NULL ? lsi_pdf_new_ref(arena, num, 0) : NULL);
 }
 
 static int put_built(lsi_pdf_writer *w, uint32_t num, const lsi_pdf_obj *obj)
@@ -613,7 +602,7 @@ static int put_flate(lsi_pdf_writer *w, lsi_arena *arena, uint32_t num, lsi_pdf_
     size_t packed_len = 0;
     int rc = deflate_data(data, len, &packed, &packed_len);
 
-    dict = with_name(arena, dict, "Filter", "FlateDecode");
+    dict = lsi_pdf_with_name(arena, dict, "Filter", "FlateDecode");
     if (rc == LSIGN_OK)
         rc = dict != NULL ? lsi_pdf_writer_put_stream(w, num, dict, packed, packed_len)
                           : lsi_pdf_built(dict);
@@ -849,12 +838,12 @@ static lsi_pdf_obj *new_number(lsi_arena *arena, double value)
 static lsi_pdf_obj *descriptor(lsi_arena *arena, const lsi_font *font, const char *name,
                                uint32_t file)
 {
-    lsi_pdf_obj *d = with_name(arena, lsi_pdf_new_dict(arena), "Type", "FontDescriptor");
+    lsi_pdf_obj *d = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "FontDescriptor");
 
-    d = with_name(arena, d, "FontName", name);
+    d = lsi_pdf_with_name(arena, d, "FontName", name);
     d = with_int(arena, d, "Flags", descriptor_flags(font));
-    d = with(arena, d, "FontBBox", font_bbox(arena, font));
-    d = with(arena, d, "ItalicAngle", new_number(arena, italic_angle(font)));
+    d = lsi_pdf_with(arena, d, "FontBBox", font_bbox(arena, font));
+    d = lsi_pdf_with(arena, d, "ItalicAngle", new_number(arena, italic_angle(font)));
     d = with_int(arena, d, "Ascent",
                  round_long(metric(font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER)));
     d = with_int(arena, d, "Descent",
@@ -866,40 +855,40 @@ static lsi_pdf_obj *descriptor(lsi_arena *arena, const lsi_font *font, const cha
 
 static lsi_pdf_obj *cid_system_info(lsi_arena *arena)
 {
-    lsi_pdf_obj *d =
-        with(arena, lsi_pdf_new_dict(arena), "Registry", lsi_pdf_new_string(arena, "Adobe", 5));
+    lsi_pdf_obj *d = lsi_pdf_with(arena, lsi_pdf_new_dict(arena), "Registry",
+                                  lsi_pdf_new_string(arena, "Adobe", 5));
 
-    d = with(arena, d, "Ordering", lsi_pdf_new_string(arena, "Identity", 8));
+    d = lsi_pdf_with(arena, d, "Ordering", lsi_pdf_new_string(arena, "Identity", 8));
     return with_int(arena, d, "Supplement", 0);
 }
 
 static lsi_pdf_obj *cid_font(lsi_arena *arena, const lsi_font *font, const char *name,
                              const font_objs *o)
 {
-    lsi_pdf_obj *d = with_name(arena, lsi_pdf_new_dict(arena), "Type", "Font");
+    lsi_pdf_obj *d = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "Font");
 
-    d = with_name(arena, d, "Subtype", "CIDFontType2");
-    d = with_name(arena, d, "BaseFont", name);
-    d = with(arena, d, "CIDSystemInfo", cid_system_info(arena));
+    d = lsi_pdf_with_name(arena, d, "Subtype", "CIDFontType2");
+    d = lsi_pdf_with_name(arena, d, "BaseFont", name);
+    d = lsi_pdf_with(arena, d, "CIDSystemInfo", cid_system_info(arena));
     d = with_ref(arena, d, "FontDescriptor", o->descriptor);
     d = with_int(arena, d, "DW", 1000);
-    d = with(arena, d, "W", widths(arena, font));
-    return with_name(arena, d, "CIDToGIDMap", "Identity");
+    d = lsi_pdf_with(arena, d, "W", widths(arena, font));
+    return lsi_pdf_with_name(arena, d, "CIDToGIDMap", "Identity");
 }
 
 static lsi_pdf_obj *type0_font(lsi_arena *arena, const char *name, const font_objs *o)
 {
-    lsi_pdf_obj *d = with_name(arena, lsi_pdf_new_dict(arena), "Type", "Font");
+    lsi_pdf_obj *d = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "Font");
     lsi_pdf_obj *descendants = lsi_pdf_new_array(arena, 1);
 
     if (descendants != NULL &&
         (descendants->u.array.items[0] = lsi_pdf_new_ref(arena, o->cid, 0)) == NULL)
         descendants = NULL;
-    d = with_name(arena, d, "Subtype", "Type0");
+    d = lsi_pdf_with_name(arena, d, "Subtype", "Type0");
     /* With a CIDFontType2 descendant, the same name as the CIDFont's (9.7.6.1). */
-    d = with_name(arena, d, "BaseFont", name);
-    d = with_name(arena, d, "Encoding", "Identity-H");
-    d = with(arena, d, "DescendantFonts", descendants);
+    d = lsi_pdf_with_name(arena, d, "BaseFont", name);
+    d = lsi_pdf_with_name(arena, d, "Encoding", "Identity-H");
+    d = lsi_pdf_with(arena, d, "DescendantFonts", descendants);
     return with_ref(arena, d, "ToUnicode", o->to_unicode);
 }
 

@@ -486,19 +486,6 @@ void lsi_image_size(const lsi_image *img, unsigned *width, unsigned *height, dou
 
 /* ---- writing ---- */
 
-/* `dict` with `key` set; NULL (with the builder's error) when either is NULL. */
-static lsi_pdf_obj *with(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
-                         lsi_pdf_obj *value)
-{
-    return dict != NULL && value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
-}
-
-static lsi_pdf_obj *with_name(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
-                              const char *name)
-{
-    return with(arena, dict, key, lsi_pdf_new_name(arena, name));
-}
-
 static const char *color_space(unsigned components)
 {
     return components == 1 ? "DeviceGray" : components == 3 ? "DeviceRGB" : "DeviceCMYK";
@@ -507,14 +494,14 @@ static const char *color_space(unsigned components)
 static lsi_pdf_obj *image_dict(lsi_arena *arena, const lsi_image *img, unsigned components,
                                const char *filter)
 {
-    lsi_pdf_obj *d = with_name(arena, lsi_pdf_new_dict(arena), "Type", "XObject");
+    lsi_pdf_obj *d = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "XObject");
 
-    d = with_name(arena, d, "Subtype", "Image");
-    d = with(arena, d, "Width", lsi_pdf_new_int(arena, img->width));
-    d = with(arena, d, "Height", lsi_pdf_new_int(arena, img->height));
-    d = with_name(arena, d, "ColorSpace", color_space(components));
-    d = with(arena, d, "BitsPerComponent", lsi_pdf_new_int(arena, 8));
-    return with_name(arena, d, "Filter", filter);
+    d = lsi_pdf_with_name(arena, d, "Subtype", "Image");
+    d = lsi_pdf_with(arena, d, "Width", lsi_pdf_new_int(arena, img->width));
+    d = lsi_pdf_with(arena, d, "Height", lsi_pdf_new_int(arena, img->height));
+    d = lsi_pdf_with_name(arena, d, "ColorSpace", color_space(components));
+    d = lsi_pdf_with(arena, d, "BitsPerComponent", lsi_pdf_new_int(arena, 8));
+    return lsi_pdf_with_name(arena, d, "Filter", filter);
 }
 
 /* /Decode [1 0 1 0 1 0 1 0]: Adobe's CMYK JPEGs store 255 for no ink. */
@@ -549,9 +536,9 @@ int lsi_image_write(const lsi_image *img, lsi_pdf_writer *w, lsi_arena *arena,
     if (img->alpha != NULL && (rc = write_smask(img, w, arena, &smask)) != LSIGN_OK)
         return rc;
     if (smask != 0)
-        dict = with(arena, dict, "SMask", lsi_pdf_new_ref(arena, smask, 0));
+        dict = lsi_pdf_with(arena, dict, "SMask", lsi_pdf_new_ref(arena, smask, 0));
     if (img->adobe_inverted)
-        dict = with(arena, dict, "Decode", inverted_decode(arena));
+        dict = lsi_pdf_with(arena, dict, "Decode", inverted_decode(arena));
     if (dict == NULL)
         return lsi_pdf_built(dict);
     *xobject_num = lsi_pdf_writer_new_number(w);

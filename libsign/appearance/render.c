@@ -72,18 +72,6 @@ static void resolve_texts(const lsign_appearance *ap, const lsi_appearance_facts
             texts[i] = ap->text[i];
 }
 
-static lsi_pdf_obj *named(lsi_arena *a, const lsi_pdf_obj *dict, const char *key, const char *name)
-{
-    lsi_pdf_obj *v = dict != NULL ? lsi_pdf_new_name(a, name) : NULL;
-
-    return v != NULL ? lsi_pdf_dict_with(a, dict, key, v) : NULL;
-}
-
-static lsi_pdf_obj *with(lsi_arena *a, const lsi_pdf_obj *dict, const char *key, lsi_pdf_obj *v)
-{
-    return dict != NULL && v != NULL ? lsi_pdf_dict_with(a, dict, key, v) : NULL;
-}
-
 static lsi_pdf_obj *numbers(lsi_arena *a, const double *v, size_t n)
 {
     lsi_pdf_obj *array = lsi_pdf_new_array(a, n);
@@ -122,13 +110,14 @@ static lsi_pdf_obj *resource_dict(lsi_arena *a, const resources *r)
     lsi_pdf_obj *res = lsi_pdf_new_dict(a), *xobjects = lsi_pdf_new_dict(a);
 
     if (r->font != 0)
-        res = with(a, res, "Font",
-                   with(a, lsi_pdf_new_dict(a), "F1", lsi_pdf_new_ref(a, r->font, 0)));
+        res = lsi_pdf_with(
+            a, res, "Font",
+            lsi_pdf_with(a, lsi_pdf_new_dict(a), "F1", lsi_pdf_new_ref(a, r->font, 0)));
     if (r->signature != 0)
-        xobjects = with(a, xobjects, "Im1", lsi_pdf_new_ref(a, r->signature, 0));
+        xobjects = lsi_pdf_with(a, xobjects, "Im1", lsi_pdf_new_ref(a, r->signature, 0));
     if (r->seal != 0)
-        xobjects = with(a, xobjects, "Im2", lsi_pdf_new_ref(a, r->seal, 0));
-    return r->signature != 0 || r->seal != 0 ? with(a, res, "XObject", xobjects) : res;
+        xobjects = lsi_pdf_with(a, xobjects, "Im2", lsi_pdf_new_ref(a, r->seal, 0));
+    return r->signature != 0 || r->seal != 0 ? lsi_pdf_with(a, res, "XObject", xobjects) : res;
 }
 
 /* The form XObject: the drawing in a box w x h, turned to the page's rotation. */
@@ -136,12 +125,13 @@ static int write_form(lsi_pdf_writer *w, lsi_arena *a, const lsi_view *view, con
                       const resources *r, const lsi_drawing *d, uint32_t *num)
 {
     double bbox[4] = {0, 0, box[2], box[3]}, m[6];
-    lsi_pdf_obj *dict = named(a, lsi_pdf_new_dict(a), "Type", "XObject");
+    lsi_pdf_obj *dict = lsi_pdf_with_name(a, lsi_pdf_new_dict(a), "Type", "XObject");
 
     lsi_view_matrix(view, m);
-    dict = with(a, named(a, dict, "Subtype", "Form"), "BBox", numbers(a, bbox, 4));
-    dict = with(a, dict, "Matrix", numbers(a, m, 6));
-    dict = with(a, dict, "Resources", resource_dict(a, r));
+    dict =
+        lsi_pdf_with(a, lsi_pdf_with_name(a, dict, "Subtype", "Form"), "BBox", numbers(a, bbox, 4));
+    dict = lsi_pdf_with(a, dict, "Matrix", numbers(a, m, 6));
+    dict = lsi_pdf_with(a, dict, "Resources", resource_dict(a, r));
     if (dict == NULL)
         return lsi_pdf_built(dict);
     *num = lsi_pdf_writer_new_number(w);

@@ -29,15 +29,6 @@ typedef struct dss_writer {
     lsi_pdf_obj *vri;                   /* the /VRI dictionary being built */
 } dss_writer;
 
-static const lsi_pdf_obj *resolved(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, lsi_pdf_type type)
-{
-    const lsi_pdf_obj *out = NULL;
-
-    if (obj == NULL || lsi_pdf_doc_deref(doc, obj, &out) != LSIGN_OK || out->type != type)
-        return NULL;
-    return out;
-}
-
 static int remember(dss_writer *d, const unsigned char sha[32], uint32_t num)
 {
     written_blob *grown;
@@ -110,7 +101,8 @@ static int remember_existing(dss_writer *d, const lsi_pdf_obj *array)
         const lsi_pdf_obj *ref = lsi_pdf_array_get(array, i), *stream;
         unsigned char *data = NULL, sha[32];
         size_t len = 0;
-        if (ref->type != LSI_PDF_REF || (stream = resolved(d->doc, ref, LSI_PDF_STREAM)) == NULL ||
+        if (ref->type != LSI_PDF_REF ||
+            (stream = lsi_pdf_doc_resolve(d->doc, ref, LSI_PDF_STREAM)) == NULL ||
             lsi_pdf_doc_stream_data(d->doc, stream, &data, &len) != LSIGN_OK)
             continue; /* a damaged item stays listed; the new one is written beside it */
         SHA256(data, len, sha);
@@ -127,11 +119,11 @@ static int start_from(dss_writer *d, const lsi_pdf_obj *dss)
 
     for (int kind = 0; kind < LSI_DSS_KINDS && rc == LSIGN_OK; kind++) {
         const lsi_pdf_obj *a =
-            resolved(d->doc, lsi_pdf_dict_get(dss, array_key[kind]), LSI_PDF_ARRAY);
+            lsi_pdf_doc_resolve(d->doc, lsi_pdf_dict_get(dss, array_key[kind]), LSI_PDF_ARRAY);
         d->arrays[kind] = (lsi_pdf_obj *)a;
         rc = remember_existing(d, a);
     }
-    d->vri = (lsi_pdf_obj *)resolved(d->doc, lsi_pdf_dict_get(dss, "VRI"), LSI_PDF_DICT);
+    d->vri = (lsi_pdf_obj *)lsi_pdf_doc_resolve(d->doc, lsi_pdf_dict_get(dss, "VRI"), LSI_PDF_DICT);
     return rc;
 }
 
@@ -139,8 +131,8 @@ static int start_from(dss_writer *d, const lsi_pdf_obj *dss)
 static int put_dss(dss_writer *d, const lsi_pdf_obj *catalog, uint32_t root_num)
 {
     const lsi_pdf_obj *old = lsi_pdf_dict_get(catalog, "DSS");
-    lsi_pdf_obj *dss = lsi_pdf_dict_with(d->arena, resolved(d->doc, old, LSI_PDF_DICT), "Type",
-                                         lsi_pdf_new_name(d->arena, "DSS"));
+    lsi_pdf_obj *dss = lsi_pdf_dict_with(d->arena, lsi_pdf_doc_resolve(d->doc, old, LSI_PDF_DICT),
+                                         "Type", lsi_pdf_new_name(d->arena, "DSS"));
     uint32_t num;
     int rc;
 
@@ -151,7 +143,8 @@ static int put_dss(dss_writer *d, const lsi_pdf_obj *catalog, uint32_t root_num)
         dss = lsi_pdf_dict_with(d->arena, dss, "VRI", d->vri);
     if (dss == NULL)
         return lsi_pdf_built(dss);
-    if (old != NULL && old->type == LSI_PDF_REF && resolved(d->doc, old, LSI_PDF_DICT) != NULL)
+    if (old != NULL && old->type == LSI_PDF_REF &&
+        lsi_pdf_doc_resolve(d->doc, old, LSI_PDF_DICT) != NULL)
         return lsi_pdf_writer_put(d->w, old->u.ref.num, dss);
     num = lsi_pdf_writer_new_number(d->w);
     rc = lsi_pdf_writer_put(d->w, num, dss);
@@ -167,7 +160,7 @@ int lsi_dss_write(lsi_pdf_doc *doc, const lsi_input *in, lsi_output *out, const 
                   size_t count)
 {
     const lsi_pdf_obj *root = lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "Root");
-    const lsi_pdf_obj *catalog = resolved(doc, root, LSI_PDF_DICT);
+    const lsi_pdf_obj *catalog = lsi_pdf_doc_resolve(doc, root, LSI_PDF_DICT);
     dss_writer d = {doc, NULL, lsi_arena_new((uint64_t)64 << 20), NULL, 0, 0, {NULL}, NULL};
     int rc = d.arena != NULL ? LSIGN_OK : LSIGN_E_NOMEM;
 
@@ -176,7 +169,8 @@ int lsi_dss_write(lsi_pdf_doc *doc, const lsi_input *in, lsi_output *out, const 
     if (rc == LSIGN_OK)
         rc = lsi_pdf_writer_begin(doc, in, out, &d.w);
     if (rc == LSIGN_OK)
-        rc = start_from(&d, resolved(doc, lsi_pdf_dict_get(catalog, "DSS"), LSI_PDF_DICT));
+        rc = start_from(&d,
+                        lsi_pdf_doc_resolve(doc, lsi_pdf_dict_get(catalog, "DSS"), LSI_PDF_DICT));
     for (size_t i = 0; i < count && rc == LSIGN_OK; i++)
         rc = add_vri(&d, &vris[i]);
     if (rc == LSIGN_OK)

@@ -48,20 +48,6 @@ int lsi_fields_choose(const lsi_pdf_field *fields, size_t count, const char *req
     return LSIGN_OK;
 }
 
-static lsi_pdf_obj *named(lsi_arena *arena, lsi_pdf_obj *dict, const char *key, const char *name)
-{
-    lsi_pdf_obj *value = dict != NULL ? lsi_pdf_new_name(arena, name) : NULL;
-
-    return value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
-}
-
-/* `dict` with `key` set; NULL (with the builder's error) when either is NULL. */
-static lsi_pdf_obj *with(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
-                         lsi_pdf_obj *value)
-{
-    return dict != NULL && value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
-}
-
 /* [x0 y0 x1 y1], or [0 0 0 0] for an invisible widget. */
 static lsi_pdf_obj *rect_array(lsi_arena *arena, const double *r)
 {
@@ -81,9 +67,10 @@ static lsi_pdf_obj *rect_array(lsi_arena *arena, const double *r)
 /* An empty form XObject: some viewers want /AP /N even on an invisible widget. */
 static int put_empty_appearance(lsi_pdf_writer *w, lsi_arena *arena, uint32_t num)
 {
-    lsi_pdf_obj *dict = named(arena, lsi_pdf_new_dict(arena), "Type", "XObject");
+    lsi_pdf_obj *dict = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "XObject");
 
-    dict = with(arena, named(arena, dict, "Subtype", "Form"), "BBox", rect_array(arena, NULL));
+    dict = lsi_pdf_with(arena, lsi_pdf_with_name(arena, dict, "Subtype", "Form"), "BBox",
+                        rect_array(arena, NULL));
     if (dict == NULL)
         return lsi_pdf_built(dict);
     return lsi_pdf_writer_put_stream(w, num, dict, (const unsigned char *)"", 0);
@@ -108,7 +95,8 @@ static int add_annotation(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena,
     }
     grown =
         lsi_pdf_array_with(arena, raw != NULL && raw->type == LSI_PDF_ARRAY ? raw : NULL, annot);
-    grown = with(arena, lsi_pdf_dict_with(arena, page->dict, "Annots", NULL), "Annots", grown);
+    grown =
+        lsi_pdf_with(arena, lsi_pdf_dict_with(arena, page->dict, "Annots", NULL), "Annots", grown);
     return grown != NULL ? lsi_pdf_writer_put(w, page->num, grown) : lsi_pdf_built(grown);
 }
 
@@ -116,16 +104,17 @@ static int add_annotation(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena,
 static lsi_pdf_obj *new_widget(lsi_arena *arena, const lsi_field_plan *plan,
                                const lsi_pdf_page *page, uint32_t ap_num)
 {
-    lsi_pdf_obj *d = named(arena, lsi_pdf_new_dict(arena), "Type", "Annot");
-    lsi_pdf_obj *ap = with(arena, lsi_pdf_new_dict(arena), "N", lsi_pdf_new_ref(arena, ap_num, 0));
+    lsi_pdf_obj *d = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "Annot");
+    lsi_pdf_obj *ap =
+        lsi_pdf_with(arena, lsi_pdf_new_dict(arena), "N", lsi_pdf_new_ref(arena, ap_num, 0));
 
-    d = named(arena, named(arena, d, "Subtype", "Widget"), "FT", "Sig");
-    d = with(arena, d, "T", lsi_pdf_new_text(arena, plan->name));
-    d = with(arena, d, "V", lsi_pdf_new_ref(arena, plan->sig_num, 0));
-    d = with(arena, d, "F", lsi_pdf_new_int(arena, WIDGET_FLAGS));
-    d = with(arena, d, "Rect", rect_array(arena, plan->rect));
-    d = with(arena, d, "P", lsi_pdf_new_ref(arena, page->num, page->gen));
-    d = with(arena, d, "AP", ap);
+    d = lsi_pdf_with_name(arena, lsi_pdf_with_name(arena, d, "Subtype", "Widget"), "FT", "Sig");
+    d = lsi_pdf_with(arena, d, "T", lsi_pdf_new_text(arena, plan->name));
+    d = lsi_pdf_with(arena, d, "V", lsi_pdf_new_ref(arena, plan->sig_num, 0));
+    d = lsi_pdf_with(arena, d, "F", lsi_pdf_new_int(arena, WIDGET_FLAGS));
+    d = lsi_pdf_with(arena, d, "Rect", rect_array(arena, plan->rect));
+    d = lsi_pdf_with(arena, d, "P", lsi_pdf_new_ref(arena, page->num, page->gen));
+    d = lsi_pdf_with(arena, d, "AP", ap);
     if (d != NULL && plan->lock != NULL)
         d = lsi_pdf_dict_with(arena, d, "Lock", (lsi_pdf_obj *)plan->lock);
     return d;
@@ -151,15 +140,6 @@ static int write_new_field(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena
     return rc;
 }
 
-static const lsi_pdf_obj *resolved_dict(lsi_pdf_doc *doc, const lsi_pdf_obj *obj)
-{
-    const lsi_pdf_obj *out = NULL;
-
-    if (obj == NULL || lsi_pdf_doc_deref(doc, obj, &out) != LSIGN_OK || out->type != LSI_PDF_DICT)
-        return NULL;
-    return out;
-}
-
 /* /AcroForm with the new field in /Fields (0: none), /SigFlags 3 and no /NeedAppearances. */
 static int new_acroform(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena,
                         const lsi_pdf_obj *acroform, uint32_t field_num, lsi_pdf_obj **out)
@@ -180,10 +160,10 @@ static int new_acroform(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena,
         }
     }
     if (field_num != 0)
-        form = with(
+        form = lsi_pdf_with(
             arena, form, "Fields",
             lsi_pdf_array_with(arena, raw != NULL && raw->type == LSI_PDF_ARRAY ? raw : NULL, ref));
-    *out = with(arena, form, "SigFlags", lsi_pdf_new_int(arena, 3));
+    *out = lsi_pdf_with(arena, form, "SigFlags", lsi_pdf_new_int(arena, 3));
     return lsi_pdf_built(*out);
 }
 
@@ -193,9 +173,9 @@ static int update_form_and_catalog(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_aren
                                    const lsi_field_plan *plan, uint32_t field_num)
 {
     const lsi_pdf_obj *root = lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "Root");
-    const lsi_pdf_obj *catalog = resolved_dict(doc, root);
+    const lsi_pdf_obj *catalog = lsi_pdf_doc_resolve(doc, root, LSI_PDF_DICT);
     const lsi_pdf_obj *raw_form = lsi_pdf_dict_get(catalog, "AcroForm");
-    const lsi_pdf_obj *form = resolved_dict(doc, raw_form);
+    const lsi_pdf_obj *form = lsi_pdf_doc_resolve(doc, raw_form, LSI_PDF_DICT);
     lsi_pdf_obj *new_form = NULL, *new_catalog = NULL;
     int rc;
 
@@ -208,15 +188,17 @@ static int update_form_and_catalog(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_aren
     } else {
         uint32_t num = lsi_pdf_writer_new_number(w);
         rc = lsi_pdf_writer_put(w, num, new_form);
-        new_catalog = with(arena, catalog, "AcroForm", lsi_pdf_new_ref(arena, num, 0));
+        new_catalog = lsi_pdf_with(arena, catalog, "AcroForm", lsi_pdf_new_ref(arena, num, 0));
         if (rc == LSIGN_OK)
             rc = lsi_pdf_built(new_catalog);
     }
     if (rc == LSIGN_OK && plan->certify) {
-        const lsi_pdf_obj *perms = resolved_dict(doc, lsi_pdf_dict_get(catalog, "Perms"));
-        lsi_pdf_obj *docmdp = with(arena, perms != NULL ? perms : lsi_pdf_new_dict(arena), "DocMDP",
-                                   lsi_pdf_new_ref(arena, plan->sig_num, 0));
-        new_catalog = with(arena, new_catalog != NULL ? new_catalog : catalog, "Perms", docmdp);
+        const lsi_pdf_obj *perms =
+            lsi_pdf_doc_resolve(doc, lsi_pdf_dict_get(catalog, "Perms"), LSI_PDF_DICT);
+        lsi_pdf_obj *docmdp = lsi_pdf_with(arena, perms != NULL ? perms : lsi_pdf_new_dict(arena),
+                                           "DocMDP", lsi_pdf_new_ref(arena, plan->sig_num, 0));
+        new_catalog =
+            lsi_pdf_with(arena, new_catalog != NULL ? new_catalog : catalog, "Perms", docmdp);
         rc = lsi_pdf_built(new_catalog);
     }
     if (rc == LSIGN_OK && new_catalog != NULL)
@@ -232,7 +214,7 @@ int lsi_fields_write(lsi_pdf_doc *doc, lsi_pdf_writer *w, lsi_arena *arena,
 
     if (plan->fill != NULL) {
         lsi_pdf_obj *field =
-            with(arena, plan->fill->dict, "V", lsi_pdf_new_ref(arena, plan->sig_num, 0));
+            lsi_pdf_with(arena, plan->fill->dict, "V", lsi_pdf_new_ref(arena, plan->sig_num, 0));
         rc = field != NULL ? lsi_pdf_writer_put(w, plan->fill->num, field) : lsi_pdf_built(field);
     } else {
         rc = write_new_field(doc, w, arena, plan, &field_num);

@@ -143,14 +143,6 @@ int lsi_mdp_check(lsi_pdf_doc *doc, const lsi_pdf_field *fields, size_t count,
     return LSIGN_OK;
 }
 
-static lsi_pdf_obj *with_name(lsi_arena *arena, lsi_pdf_obj *dict, const char *key,
-                              const char *name)
-{
-    lsi_pdf_obj *value = dict != NULL ? lsi_pdf_new_name(arena, name) : NULL;
-
-    return value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
-}
-
 static lsi_pdf_obj *field_names(lsi_arena *arena, const char *const *names, size_t count)
 {
     lsi_pdf_obj *array = lsi_pdf_new_array(arena, count);
@@ -182,8 +174,8 @@ int lsi_mdp_lock_dict(lsi_arena *arena, const lsi_mdp_request *req, lsi_pdf_obj 
         if (names == NULL)
             return lsi_pdf_built(names);
     }
-    dict = with_name(arena, lsi_pdf_new_dict(arena), "Type", "SigFieldLock");
-    dict = with_name(arena, dict, "Action", actions[req->lock]);
+    dict = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "SigFieldLock");
+    dict = lsi_pdf_with_name(arena, dict, "Action", actions[req->lock]);
     if (dict != NULL && names != NULL)
         dict = lsi_pdf_dict_with(arena, dict, "Fields", names);
     *lock = dict;
@@ -193,10 +185,11 @@ int lsi_mdp_lock_dict(lsi_arena *arena, const lsi_mdp_request *req, lsi_pdf_obj 
 /* << /Type /SigRef /TransformMethod method /TransformParams params >> */
 static lsi_pdf_obj *sig_ref(lsi_arena *arena, const char *method, lsi_pdf_obj *params)
 {
-    lsi_pdf_obj *ref = with_name(arena, lsi_pdf_new_dict(arena), "Type", "SigRef");
+    lsi_pdf_obj *ref = lsi_pdf_with_name(arena, lsi_pdf_new_dict(arena), "Type", "SigRef");
 
-    params = with_name(arena, with_name(arena, params, "Type", "TransformParams"), "V", "1.2");
-    ref = with_name(arena, ref, "TransformMethod", method);
+    params = lsi_pdf_with_name(arena, lsi_pdf_with_name(arena, params, "Type", "TransformParams"),
+                               "V", "1.2");
+    ref = lsi_pdf_with_name(arena, ref, "TransformMethod", method);
     return ref != NULL && params != NULL ? lsi_pdf_dict_with(arena, ref, "TransformParams", params)
                                          : NULL;
 }

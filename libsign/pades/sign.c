@@ -172,28 +172,20 @@ static lsi_pdf_obj *with_text(lsi_arena *arena, lsi_pdf_obj *dict, const char *k
     return value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
 }
 
-static lsi_pdf_obj *with_name(lsi_arena *arena, lsi_pdf_obj *dict, const char *key,
-                              const char *name)
-{
-    lsi_pdf_obj *value = dict != NULL ? lsi_pdf_new_name(arena, name) : NULL;
-
-    return value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
-}
-
 /* The signature dictionary's entries, without /ByteRange and /Contents. */
 static int sig_dict(job *j, lsi_pdf_obj *references, lsi_pdf_obj **out)
 {
     const lsign_pdf_sign_options *o = j->opts;
-    lsi_pdf_obj *d = with_name(j->arena, lsi_pdf_new_dict(j->arena), "Type", "Sig");
+    lsi_pdf_obj *d = lsi_pdf_with_name(j->arena, lsi_pdf_new_dict(j->arena), "Type", "Sig");
     char date[32];
     int rc = lsi_pdf_date(j->when, date, sizeof date);
 
     if (rc != LSIGN_OK)
         return rc;
-    d = with_name(j->arena, d, "Filter", "Adobe.PPKLite");
-    d = with_name(j->arena, d, "SubFilter",
-                  o->subfilter == LSIGN_SUBFILTER_CADES ? "ETSI.CAdES.detached"
-                                                        : "adbe.pkcs7.detached");
+    d = lsi_pdf_with_name(j->arena, d, "Filter", "Adobe.PPKLite");
+    d = lsi_pdf_with_name(j->arena, d, "SubFilter",
+                          o->subfilter == LSIGN_SUBFILTER_CADES ? "ETSI.CAdES.detached"
+                                                                : "adbe.pkcs7.detached");
     d = with_text(j->arena, d, "M", date);
     d = with_text(j->arena, d, "Name", o->name);
     d = with_text(j->arena, d, "Reason", o->reason);

@@ -82,24 +82,18 @@ typedef struct docts {
     char name[64];
 } docts;
 
-static lsi_pdf_obj *named(lsi_arena *a, lsi_pdf_obj *dict, const char *key, const char *name)
-{
-    lsi_pdf_obj *v = dict != NULL ? lsi_pdf_new_name(a, name) : NULL;
-
-    return v != NULL ? lsi_pdf_dict_with(a, dict, key, v) : NULL;
-}
-
 /* A /DocTimeStamp dictionary (ISO 32000-2 12.8.5) in a new invisible field. */
 static int docts_objects(void *userdata, lsi_pdf_writer *w, lsi_sig_slots *slots)
 {
     docts *d = userdata;
-    lsi_pdf_obj *dict = named(d->arena, lsi_pdf_new_dict(d->arena), "Type", "DocTimeStamp");
+    lsi_pdf_obj *dict =
+        lsi_pdf_with_name(d->arena, lsi_pdf_new_dict(d->arena), "Type", "DocTimeStamp");
     lsi_field_plan plan = {
         lsi_pdf_writer_new_number(w), &d->pages[0], NULL, 0, NULL, d->name, NULL, 0};
     int rc;
 
-    dict = named(d->arena, named(d->arena, dict, "Filter", "Adobe.PPKLite"), "SubFilter",
-                 "ETSI.RFC3161");
+    dict = lsi_pdf_with_name(d->arena, lsi_pdf_with_name(d->arena, dict, "Filter", "Adobe.PPKLite"),
+                             "SubFilter", "ETSI.RFC3161");
     if (dict == NULL)
         return lsi_pdf_built(dict);
     rc = lsi_sigdict_write(w, plan.sig_num, dict, TOKEN_ROOM, slots);

@@ -111,6 +111,18 @@ lsi_pdf_obj *lsi_pdf_dict_with(lsi_arena *arena, const lsi_pdf_obj *dict, const 
     return copy;
 }
 
+lsi_pdf_obj *lsi_pdf_with(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
+                          lsi_pdf_obj *value)
+{
+    return dict != NULL && value != NULL ? lsi_pdf_dict_with(arena, dict, key, value) : NULL;
+}
+
+lsi_pdf_obj *lsi_pdf_with_name(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
+                               const char *name)
+{
+    return dict != NULL ? lsi_pdf_with(arena, dict, key, lsi_pdf_new_name(arena, name)) : NULL;
+}
+
 lsi_pdf_obj *lsi_pdf_array_with(lsi_arena *arena, const lsi_pdf_obj *array, lsi_pdf_obj *item)
 {
     size_t n = array != NULL && array->type == LSI_PDF_ARRAY ? array->u.array.count : 0;

@@ -30,6 +30,16 @@ lsi_pdf_obj *lsi_pdf_new_dict(lsi_arena *arena);
 lsi_pdf_obj *lsi_pdf_dict_with(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
                                lsi_pdf_obj *value);
 
+/*
+ * Null-propagating forms, for chains of builder calls: NULL (with the error
+ * of the call that failed first) when `dict` or the value is NULL, else
+ * lsi_pdf_dict_with() with `value`, or with a new name object `name`.
+ */
+lsi_pdf_obj *lsi_pdf_with(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
+                          lsi_pdf_obj *value);
+lsi_pdf_obj *lsi_pdf_with_name(lsi_arena *arena, const lsi_pdf_obj *dict, const char *key,
+                               const char *name);
+
 /* A copy of `array` (an array, or NULL for an empty one) with `item` appended. */
 lsi_pdf_obj *lsi_pdf_array_with(lsi_arena *arena, const lsi_pdf_obj *array, lsi_pdf_obj *item);
 

@@ -870,3 +870,12 @@ int lsi_pdf_doc_stream_data(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, unsigne
         return lsi_error(LSIGN_E_INVALID_ARG, "PDF: not a stream");
     return decode_stream(doc, stream, data, len);
 }
+
+const lsi_pdf_obj *lsi_pdf_doc_resolve(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, lsi_pdf_type type)
+{
+    const lsi_pdf_obj *out = NULL;
+
+    if (obj == NULL || lsi_pdf_doc_deref(doc, obj, &out) != LSIGN_OK || out->type != type)
+        return NULL;
+    return out;
+}

@@ -73,6 +73,10 @@ int lsi_pdf_doc_get(lsi_pdf_doc *doc, uint32_t num, const lsi_pdf_obj **out);
  */
 int lsi_pdf_doc_deref(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, const lsi_pdf_obj **out);
 
+/* `obj` resolved (lsi_pdf_doc_deref) when it is of `type`, else NULL (absent, broken, other type).
+ */
+const lsi_pdf_obj *lsi_pdf_doc_resolve(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, lsi_pdf_type type);
+
 /*
  * A stream's data with its filters undone (FlateDecode and predictors;
  * other filters: LSIGN_E_UNSUPPORTED), into a new buffer (free() it),

@@ -7,15 +7,6 @@
 #include "core/error.h"
 #include "core/grow.h"
 
-static const lsi_pdf_obj *resolved(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, lsi_pdf_type type)
-{
-    const lsi_pdf_obj *out = NULL;
-
-    if (obj == NULL || lsi_pdf_doc_deref(doc, obj, &out) != LSIGN_OK || out->type != type)
-        return NULL;
-    return out;
-}
-
 /* The decoded data of every stream of a DSS array (capped at the document's limits). */
 static int read_streams(lsi_pdf_doc *doc, const lsi_pdf_obj *array, unsigned char ***items,
                         size_t **lens, size_t *count)
@@ -27,7 +18,8 @@ static int read_streams(lsi_pdf_doc *doc, const lsi_pdf_obj *array, unsigned cha
     if ((*items = calloc(n, sizeof **items)) == NULL || (*lens = calloc(n, sizeof **lens)) == NULL)
         return lsi_error_nomem();
     for (size_t i = 0; i < n; i++) {
-        const lsi_pdf_obj *stream = resolved(doc, lsi_pdf_array_get(array, i), LSI_PDF_STREAM);
+        const lsi_pdf_obj *stream =
+            lsi_pdf_doc_resolve(doc, lsi_pdf_array_get(array, i), LSI_PDF_STREAM);
         if (stream != NULL &&
             lsi_pdf_doc_stream_data(doc, stream, &(*items)[*count], &(*lens)[*count]) == LSIGN_OK)
             (*count)++;
@@ -68,9 +60,9 @@ static size_t revision_of(lsi_pdf_doc *doc, uint32_t num)
 int lsi_dss_read(lsi_pdf_doc *doc, lsi_dss_items *out)
 {
     const lsi_pdf_obj *root = lsi_pdf_dict_get(lsi_pdf_doc_trailer(doc), "Root");
-    const lsi_pdf_obj *catalog = resolved(doc, root, LSI_PDF_DICT);
+    const lsi_pdf_obj *catalog = lsi_pdf_doc_resolve(doc, root, LSI_PDF_DICT);
     const lsi_pdf_obj *raw = lsi_pdf_dict_get(catalog, "DSS");
-    const lsi_pdf_obj *dss = resolved(doc, raw, LSI_PDF_DICT);
+    const lsi_pdf_obj *dss = lsi_pdf_doc_resolve(doc, raw, LSI_PDF_DICT);
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -80,11 +72,13 @@ int lsi_dss_read(lsi_pdf_doc *doc, lsi_dss_items *out)
     if (dss == NULL)
         return LSIGN_OK;
     out->revision = revision_of(doc, raw->type == LSI_PDF_REF ? raw->u.ref.num : root->u.ref.num);
-    read_certs(doc, resolved(doc, lsi_pdf_dict_get(dss, "Certs"), LSI_PDF_ARRAY), out->certs);
-    rc = read_streams(doc, resolved(doc, lsi_pdf_dict_get(dss, "OCSPs"), LSI_PDF_ARRAY),
+    read_certs(doc, lsi_pdf_doc_resolve(doc, lsi_pdf_dict_get(dss, "Certs"), LSI_PDF_ARRAY),
+               out->certs);
+    rc = read_streams(doc, lsi_pdf_doc_resolve(doc, lsi_pdf_dict_get(dss, "OCSPs"), LSI_PDF_ARRAY),
                       &out->ocsps, &out->ocsp_len, &out->nocsp);
     if (rc == LSIGN_OK)
-        rc = read_streams(doc, resolved(doc, lsi_pdf_dict_get(dss, "CRLs"), LSI_PDF_ARRAY),
+        rc = read_streams(doc,
+                          lsi_pdf_doc_resolve(doc, lsi_pdf_dict_get(dss, "CRLs"), LSI_PDF_ARRAY),
                           &out->crls, &out->crl_len, &out->ncrl);
     return rc;
 }
