@@ -5,6 +5,7 @@
 #include "appearance/appearance_impl.h"
 #include "appearance/font.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/utf8.h"
 
 #define MM_TO_PT           (72.0 / 25.4)
@@ -55,18 +56,6 @@ void lsign_appearance_free(lsign_appearance *ap)
     free(ap);
 }
 
-/* Replaces *slot with a copy of `value` (NULL clears it). */
-static int set_string(char **slot, const char *value)
-{
-    char *copy = NULL;
-
-    if (value != NULL && (copy = strdup(value)) == NULL)
-        return lsi_error_nomem();
-    free(*slot);
-    *slot = copy;
-    return LSIGN_OK;
-}
-
 int lsign_appearance_set_text(lsign_appearance *ap, const char *field, const char *text)
 {
     int i = index_of(fields, sizeof fields / sizeof *fields, field);
@@ -75,7 +64,7 @@ int lsign_appearance_set_text(lsign_appearance *ap, const char *field, const cha
                          field != NULL ? field : "(null)");
     if (text != NULL && lsi_utf8_check(text, strlen(text)) != LSIGN_OK)
         return lsi_error_wrap("appearance text '%s'", field);
-    return set_string(&ap->text[i], text);
+    return lsi_string_replace(&ap->text[i], text);
 }
 
 int lsign_appearance_set_image(lsign_appearance *ap, const char *slot, const char *path)
@@ -139,7 +128,7 @@ int lsign_appearance_set_font(lsign_appearance *ap, const char *path)
     if ((rc = lsi_font_open(path, &font)) != LSIGN_OK)
         return rc;
     lsi_font_free(font);
-    return set_string(&ap->font_path, path);
+    return lsi_string_replace(&ap->font_path, path);
 }
 
 int lsign_appearance_set_font_size(lsign_appearance *ap, double points)

@@ -11,6 +11,7 @@
 #include <openssl/http.h>
 
 #include "core/certfile.h"
+#include "core/memory.h"
 #include "core/options.h"
 
 struct lsign_ctx {
@@ -313,18 +314,6 @@ void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...)
     fn(level, message, userdata);
 }
 
-/* Replaces *slot by a copy of `value` (NULL clears it); under the lock. */
-static int replace_string(char **slot, const char *value)
-{
-    char *copy = NULL;
-
-    if (value != NULL && (copy = strdup(value)) == NULL)
-        return lsi_error_nomem();
-    free(*slot);
-    *slot = copy;
-    return LSIGN_OK;
-}
-
 int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *user,
                       const char *password_source)
 {
@@ -338,11 +327,11 @@ int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *user,
         strncmp(password_source, "file:", 5) != 0)
         return lsi_error(LSIGN_E_INVALID_ARG, "TSA password source: use env:VAR or file:PATH");
     pthread_mutex_lock(&ctx->lock);
-    rc = replace_string(&ctx->tsa_url, url);
+    rc = lsi_string_replace(&ctx->tsa_url, url);
     if (rc == LSIGN_OK)
-        rc = replace_string(&ctx->tsa_user, url != NULL ? user : NULL);
+        rc = lsi_string_replace(&ctx->tsa_user, url != NULL ? user : NULL);
     if (rc == LSIGN_OK)
-        rc = replace_string(&ctx->tsa_password_source, url != NULL ? password_source : NULL);
+        rc = lsi_string_replace(&ctx->tsa_password_source, url != NULL ? password_source : NULL);
     pthread_mutex_unlock(&ctx->lock);
     return rc;
 }
