@@ -11,7 +11,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/grow.h"
-#include "pdf/pages.h"
+#include "pdf/signatures.h"
 #include "revocation/revocation.h"
 
 /* Keeps a copy of `der` for the ltv's lifetime; NULL when out of memory. */
@@ -151,80 +151,45 @@ static int add_cms(const lsign_ctx *ctx, lsi_ltv *ltv, lsi_dss_vri *v, CMS_Conte
     return rc;
 }
 
-static int add_signature(const lsign_ctx *ctx, lsi_ltv *ltv, const lsi_pdf_field *f,
+static int add_signature(const lsign_ctx *ctx, lsi_ltv *ltv, const lsi_pdf_sig *sig,
                          int allow_revoked)
 {
-    for (size_t i = 0; i < ltv->count; i++)
-        if (ltv->seen[i] == f->value)
-            return LSIGN_OK; /* reached from /Fields and from a page's /Annots */
     const unsigned char *contents, *p;
     size_t len;
     CMS_ContentInfo *cms;
     lsi_dss_vri *v;
     int rc;
 
-    if (!lsi_pdf_get_string(lsi_pdf_dict_get(f->value, "Contents"), &contents, &len))
+    if (!lsi_pdf_get_string(lsi_pdf_dict_get(sig->dict, "Contents"), &contents, &len))
         return LSIGN_OK; /* not a signature dictionary we can use; validation reports it */
     v = &ltv->vris[ltv->count];
     memset(v, 0, sizeof *v);
     SHA1(contents, len, v->key);
     p = contents;
     if ((cms = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL)
-        return lsi_error_openssl(LSIGN_E_PARSE, "signature '%s': /Contents is not a CMS", f->name);
-    ltv->seen[ltv->count++] = f->value;
+        return lsi_error_openssl(LSIGN_E_PARSE, "signature '%s': /Contents is not a CMS",
+                                 sig->field);
+    ltv->count++;
     rc = add_cms(ctx, ltv, v, cms, allow_revoked, 0);
     CMS_ContentInfo_free(cms);
-    return rc == LSIGN_OK ? rc : lsi_error_wrap("signature '%s'", f->name);
+    return rc == LSIGN_OK ? rc : lsi_error_wrap("signature '%s'", sig->field);
 }
 
-/* Signature widgets on pages that /AcroForm does not list (poppler 22.12 writes such files). */
-static int add_page_signatures(const lsign_ctx *ctx, lsi_pdf_doc *doc, lsi_ltv *out,
-                               int allow_revoked, size_t room)
-{
-    lsi_pdf_page *pages = NULL;
-    size_t npages = 0;
-    int rc = lsi_pdf_doc_pages(doc, &pages, &npages);
-
-    for (size_t p = 0; p < npages && rc == LSIGN_OK; p++) {
-        for (size_t i = 0; i < lsi_pdf_count(pages[p].annots) && rc == LSIGN_OK; i++) {
-            const lsi_pdf_obj *annot = NULL, *value = NULL;
-            lsi_pdf_field f = {0, 0, NULL, "(not in /AcroForm)", "Sig", NULL};
-            if (lsi_pdf_doc_deref(doc, lsi_pdf_array_get(pages[p].annots, i), &annot) != LSIGN_OK ||
-                !lsi_pdf_name_is(lsi_pdf_dict_get(annot, "FT"), "Sig") ||
-                lsi_pdf_doc_deref(doc, lsi_pdf_dict_get(annot, "V"), &value) != LSIGN_OK ||
-                value->type != LSI_PDF_DICT)
-                continue;
-            if (out->count == room)
-                rc = lsi_error(LSIGN_E_LIMIT, "PDF: too many signatures");
-            f.dict = annot;
-            f.value = value;
-            if (rc == LSIGN_OK)
-                rc = add_signature(ctx, out, &f, allow_revoked);
-        }
-    }
-    free(pages);
-    return rc;
-}
-
+/* The same finder the validator uses: /AcroForm fields and page widgets, each once. */
 int lsi_ltv_collect(const lsign_ctx *ctx, lsi_pdf_doc *doc, int allow_revoked, lsi_ltv *out)
 {
-    lsi_pdf_field *fields = NULL;
-    size_t n = 0, room;
-    int rc = lsi_pdf_doc_fields(doc, &fields, &n);
+    lsi_pdf_sig *sigs = NULL;
+    size_t n = 0;
+    int rc = lsi_pdf_signatures(doc, &sigs, &n);
 
     memset(out, 0, sizeof *out);
-    room = n + LSI_LTV_MAX_UNLISTED;
-    if (rc == LSIGN_OK && ((out->vris = calloc(room, sizeof *out->vris)) == NULL ||
-                           (out->seen = calloc(room, sizeof *out->seen)) == NULL))
+    if (rc == LSIGN_OK && (out->vris = calloc(n + 1, sizeof *out->vris)) == NULL)
         rc = lsi_error_nomem();
     for (size_t i = 0; i < n && rc == LSIGN_OK; i++)
-        if (fields[i].value != NULL && fields[i].value->type == LSI_PDF_DICT)
-            rc = add_signature(ctx, out, &fields[i], allow_revoked);
-    if (rc == LSIGN_OK)
-        rc = add_page_signatures(ctx, doc, out, allow_revoked, room);
+        rc = add_signature(ctx, out, &sigs[i], allow_revoked);
     if (rc == LSIGN_OK && out->count == 0)
         rc = lsi_error(LSIGN_E_INVALID_ARG, "PDF: the document has no signature to extend");
-    lsi_pdf_fields_free(fields, n);
+    lsi_pdf_signatures_free(sigs, n);
     return rc;
 }
 
@@ -234,8 +199,7 @@ int lsi_ltv_check_signer(const lsign_ctx *ctx, X509 *leaf, STACK_OF(X509) * untr
     int rc;
 
     memset(&scratch, 0, sizeof scratch);
-    if ((scratch.vris = calloc(1, sizeof *scratch.vris)) == NULL ||
-        (scratch.seen = calloc(1, sizeof *scratch.seen)) == NULL)
+    if ((scratch.vris = calloc(1, sizeof *scratch.vris)) == NULL)
         return lsi_error_nomem();
     scratch.count = 1;
     rc = add_chain(ctx, &scratch, &scratch.vris[0], leaf, untrusted, 0);
@@ -252,6 +216,5 @@ void lsi_ltv_free(lsi_ltv *ltv)
         free(ltv->blobs[i]);
     free(ltv->blobs);
     free(ltv->vris);
-    free(ltv->seen);
     memset(ltv, 0, sizeof *ltv);
 }

@@ -15,12 +15,8 @@
 #include "pades/dss.h"
 #include "pdf/document.h"
 
-/* Signature widgets outside /AcroForm /Fields taken into account, at most. */
-#define LSI_LTV_MAX_UNLISTED 64
-
 typedef struct lsi_ltv {
-    lsi_dss_vri *vris;        /* one per signature; items point into `blobs` */
-    const lsi_pdf_obj **seen; /* each signature dictionary, so none is taken twice */
+    lsi_dss_vri *vris; /* one per signature; items point into `blobs` */
     size_t count;
     unsigned char **blobs; /* owned DER copies */
     size_t nblobs, blob_cap;
