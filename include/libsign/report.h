@@ -104,6 +104,37 @@ LSIGN_EXTERN const char *lsign_report_sig_chain_sha256(const lsign_report *r, si
 LSIGN_EXTERN const char *lsign_report_sig_revocation_status(const lsign_report *r, size_t i);
 /** Where it came from (e.g. "OCSP http://ocsp.ca.gov.vn (DSS)"), or NULL. */
 LSIGN_EXTERN const char *lsign_report_sig_revocation_source(const lsign_report *r, size_t i);
+/*
+ * What an XML signature covers, one entry per reference of its SignedInfo
+ * (PDF signatures have none: their /ByteRange says it). Read the signed
+ * content from here, never from the document around the signature: these
+ * are exactly the bytes whose digest the signature protects.
+ */
+
+/** Number of references of signature i; 0 for a PDF signature or out of range. */
+LSIGN_EXTERN size_t lsign_report_sig_covered_count(const lsign_report *r, size_t i);
+/** Reference k's URI as written: "" (the whole document), "#id", or an external URI; or NULL. */
+LSIGN_EXTERN const char *lsign_report_sig_covered_uri(const lsign_report *r, size_t i, size_t k);
+/**
+ * What reference k covers: "document" (the whole document but the
+ * signature), "element", "signed-properties" (XAdES), "signature-properties",
+ * "object", "key-info", "signature-value" (a counter-signature's target) or
+ * "external" (a detached file); NULL out of range.
+ */
+LSIGN_EXTERN const char *lsign_report_sig_covered_kind(const lsign_report *r, size_t i, size_t k);
+/**
+ * The covered element's position, e.g. "/HDon[1]/DLHDon[1]" (names as in
+ * the document, 1-based positions among same-named siblings); "/" for the
+ * whole document; NULL for external data or out of range.
+ */
+LSIGN_EXTERN const char *lsign_report_sig_covered_path(const lsign_report *r, size_t i, size_t k);
+/**
+ * The bytes reference k's digest was computed over: canonical XML after its
+ * transforms, or the detached file. Owned by the report.
+ * @return LSIGN_OK, or LSIGN_E_INVALID_ARG (out of range, NULL out).
+ */
+LSIGN_EXTERN int lsign_report_sig_covered_content(const lsign_report *r, size_t i, size_t k,
+                                                  const unsigned char **data, size_t *len);
 /** Number of errors (reasons for a status below TOTAL-PASSED). */
 LSIGN_EXTERN size_t lsign_report_sig_error_count(const lsign_report *r, size_t i);
 /** Error k (English, technical), or NULL. */
@@ -122,10 +153,9 @@ LSIGN_EXTERN const char *lsign_report_sig_warning(const lsign_report *r, size_t 
  *      "timestamp": {"time", "tsa", "status"} | null, "digest_algorithm",
  *      "byte_range": [4 ints] | null, "covers_whole_document",
  *      "modifications": {"verdict", "details": [...]}, "chain": [{"subject",
- *      "sha256"}], "revocation": {"status", "source"}, "errors": [...],
- *      "warnings": [...]}]}
- * Keys come in this order; later versions may add keys, never rename them.
- * "index" counts from 0.
+ *      "sha256"}], "covered": [{"uri", "kind", "path", "length"}], "revocation": {"status",
+ * "source"}, "errors": [...], "warnings": [...]}]} Keys come in this order; later versions may add
+ * keys, never rename them. "index" counts from 0.
  * @param[out] json a NUL-terminated malloc'd string; release it with lsign_free_string().
  * @param[out] len its length without the NUL; may be NULL.
  * @return LSIGN_OK, LSIGN_E_INVALID_ARG, LSIGN_E_NOMEM.

@@ -29,6 +29,13 @@ typedef struct chain_cert {
     char *subject, *sha256;
 } chain_cert;
 
+/* What one reference of an XML signature covers, and the bytes its digest was computed over. */
+typedef struct covered {
+    char *uri, *kind, *path;
+    unsigned char *content;
+    size_t content_len;
+} covered;
+
 /* An ISO 8601 UTC time, "" when unset. */
 typedef struct iso_time {
     int set;
@@ -57,6 +64,8 @@ struct lsi_report_sig {
     lsi_revocation revocation;
     char *revocation_source;
     strlist errors, warnings;
+    covered *covered;
+    size_t covered_len, covered_cap;
 };
 
 struct lsign_report {
@@ -356,6 +365,13 @@ static void sig_free(lsi_report_sig *sig)
         free(sig->chain[k].sha256);
     }
     free(sig->chain);
+    for (size_t k = 0; k < sig->covered_len; k++) {
+        free(sig->covered[k].uri);
+        free(sig->covered[k].kind);
+        free(sig->covered[k].path);
+        free(sig->covered[k].content);
+    }
+    free(sig->covered);
     free(sig->revocation_source);
     strlist_free(&sig->errors);
     strlist_free(&sig->warnings);
@@ -604,6 +620,34 @@ int lsi_report_sig_add_chain(lsi_report_sig *sig, const char *subject, const cha
     return LSIGN_OK;
 }
 
+int lsi_report_sig_add_covered(lsi_report_sig *sig, const char *uri, const char *kind,
+                               const char *path, const unsigned char *content, size_t len)
+{
+    covered c = {0};
+    int rc = LSIGN_OK;
+
+    if (LSI_RESERVE(sig->covered, sig->covered_cap, sig->covered_len) != LSIGN_OK)
+        return LSIGN_E_NOMEM;
+    c.uri = utf8_dup(uri != NULL ? uri : "", &rc);
+    if (rc == LSIGN_OK)
+        c.kind = utf8_dup(kind != NULL ? kind : "", &rc);
+    if (rc == LSIGN_OK && path != NULL)
+        c.path = utf8_dup(path, &rc);
+    if (rc == LSIGN_OK && (c.content = malloc(len > 0 ? len : 1)) == NULL)
+        rc = lsi_error_nomem();
+    if (rc != LSIGN_OK) {
+        free(c.uri);
+        free(c.kind);
+        free(c.path);
+        return rc;
+    }
+    if (len > 0)
+        memcpy(c.content, content, len);
+    c.content_len = len;
+    sig->covered[sig->covered_len++] = c;
+    return LSIGN_OK;
+}
+
 int lsi_report_sig_add_chain_cert(lsi_report_sig *sig, X509 *cert)
 {
     char *subject = lsi_name_utf8(X509_get_subject_name(cert));
@@ -806,6 +850,39 @@ const char *lsign_report_sig_chain_sha256(const lsign_report *r, size_t i, size_
     SIG_OR(r, i, NULL, k < sig->chain_len ? sig->chain[k].sha256 : NULL);
 }
 
+size_t lsign_report_sig_covered_count(const lsign_report *r, size_t i)
+{
+    SIG_OR(r, i, 0, sig->covered_len);
+}
+
+const char *lsign_report_sig_covered_uri(const lsign_report *r, size_t i, size_t k)
+{
+    SIG_OR(r, i, NULL, k < sig->covered_len ? sig->covered[k].uri : NULL);
+}
+
+const char *lsign_report_sig_covered_kind(const lsign_report *r, size_t i, size_t k)
+{
+    SIG_OR(r, i, NULL, k < sig->covered_len ? sig->covered[k].kind : NULL);
+}
+
+const char *lsign_report_sig_covered_path(const lsign_report *r, size_t i, size_t k)
+{
+    SIG_OR(r, i, NULL, k < sig->covered_len ? sig->covered[k].path : NULL);
+}
+
+int lsign_report_sig_covered_content(const lsign_report *r, size_t i, size_t k,
+                                     const unsigned char **data, size_t *len)
+{
+    const lsi_report_sig *sig = sig_at(r, i);
+
+    if (sig == NULL || k >= sig->covered_len || data == NULL || len == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "lsign_report_sig_covered_content: no such reference");
+    *data = sig->covered[k].content;
+    *len = sig->covered[k].content_len;
+    return LSIGN_OK;
+}
+
 const char *lsign_report_sig_revocation_status(const lsign_report *r, size_t i)
 {
     SIG_OR(r, i, NULL, revocation_name(sig->revocation));
@@ -962,6 +1039,24 @@ static void json_sig(buf *b, const lsi_report_sig *sig, size_t index)
         json_str(b, sig->chain[k].subject);
         json_key(b, "sha256", 0);
         json_str(b, sig->chain[k].sha256);
+        buf_puts(b, "}");
+    }
+    buf_puts(b, "]");
+
+    json_key(b, "covered", 0);
+    buf_puts(b, "[");
+    for (size_t k = 0; k < sig->covered_len; k++) {
+        if (k > 0)
+            buf_puts(b, ", ");
+        buf_puts(b, "{");
+        json_key(b, "uri", 1);
+        json_str(b, sig->covered[k].uri);
+        json_key(b, "kind", 0);
+        json_str(b, sig->covered[k].kind);
+        json_key(b, "path", 0);
+        json_str(b, sig->covered[k].path);
+        json_key(b, "length", 0);
+        buf_printf(b, "%zu", sig->covered[k].content_len);
         buf_puts(b, "}");
     }
     buf_puts(b, "]");

@@ -122,6 +122,14 @@ int lsi_report_sig_add_modification(lsi_report_sig *sig, const char *fmt, ...) L
 /* Appends to the chain, signer first. */
 int lsi_report_sig_add_chain(lsi_report_sig *sig, const char *subject, const char *sha256_hex);
 int lsi_report_sig_add_chain_cert(lsi_report_sig *sig, X509 *cert);
+/*
+ * Appends what one reference of an XML signature covers: its URI, a kind
+ * ("document", "element", "signed-properties", "signature-properties",
+ * "object", "key-info", "signature-value", "external"), the element's path
+ * (NULL for external data) and the bytes its digest was computed over.
+ */
+int lsi_report_sig_add_covered(lsi_report_sig *sig, const char *uri, const char *kind,
+                               const char *path, const unsigned char *content, size_t len);
 int lsi_report_sig_set_revocation(lsi_report_sig *sig, lsi_revocation status, const char *source);
 
 /*

@@ -336,7 +336,7 @@ static const char checker[] =
     "TOP = ['file', 'format', 'status', 'subindication', 'signatures']\n"
     "SIG = ['index', 'field', 'status', 'subindication', 'level', 'signer', 'signing_time',\n"
     "       'timestamp', 'digest_algorithm', 'byte_range', 'covers_whole_document',\n"
-    "       'modifications', 'chain', 'revocation', 'errors', 'warnings']\n"
+    "       'modifications', 'chain', 'covered', 'revocation', 'errors', 'warnings']\n"
     "ST = ('TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE')\n"
     "def pairs(p):\n"
     "    keys = [k for k, _ in p]\n"
