@@ -12,5 +12,6 @@
 #include "libsign/pdf.h"
 #include "libsign/verify.h"
 #include "libsign/report.h"
+#include "libsign/xml.h"
 
 #endif

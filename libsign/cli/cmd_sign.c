@@ -49,7 +49,13 @@ enum {
     OPT_TSA,
     OPT_TSA_USER,
     OPT_TSA_PASSWORD_SOURCE,
-    OPT_ALLOW_INVALID_CERT
+    OPT_ALLOW_INVALID_CERT,
+    OPT_XML_PROFILE,
+    OPT_XML_PLACEMENT,
+    OPT_XML_C14N,
+    OPT_XML_PARENT,
+    OPT_XML_REFERENCE,
+    OPT_SIGNER_ROLE
 };
 
 static const struct option long_options[] = {
@@ -83,6 +89,12 @@ static const struct option long_options[] = {
     {"tsa-user", required_argument, NULL, OPT_TSA_USER},
     {"tsa-password-source", required_argument, NULL, OPT_TSA_PASSWORD_SOURCE},
     {"allow-invalid-cert", no_argument, NULL, OPT_ALLOW_INVALID_CERT},
+    {"xml-profile", required_argument, NULL, OPT_XML_PROFILE},
+    {"xml-placement", required_argument, NULL, OPT_XML_PLACEMENT},
+    {"xml-c14n", required_argument, NULL, OPT_XML_C14N},
+    {"xml-parent", required_argument, NULL, OPT_XML_PARENT},
+    {"xml-reference", required_argument, NULL, OPT_XML_REFERENCE},
+    {"signer-role", required_argument, NULL, OPT_SIGNER_ROLE},
     {"appearance", required_argument, NULL, CLI_OPT_APPEARANCE},
     {"text", required_argument, NULL, CLI_OPT_TEXT},
     {"image", required_argument, NULL, CLI_OPT_IMAGE},
@@ -124,6 +136,21 @@ static const cli_choice certify_levels[] = {{"none", LSIGN_CERTIFY_NONE},
                                             {"annotations", LSIGN_CERTIFY_ANNOTATIONS},
                                             {NULL, 0}};
 
+static const cli_choice xml_profiles[] = {{"xades", LSIGN_XML_PROFILE_XADES},
+                                          {"edxml", LSIGN_XML_PROFILE_EDXML},
+                                          {"einvoice", LSIGN_XML_PROFILE_EINVOICE},
+                                          {NULL, 0}};
+
+static const cli_choice xml_placements[] = {{"enveloped", LSIGN_XML_ENVELOPED},
+                                            {"enveloping", LSIGN_XML_ENVELOPING},
+                                            {"detached", LSIGN_XML_DETACHED},
+                                            {NULL, 0}};
+
+static const cli_choice xml_c14ns[] = {{"exc", LSIGN_XML_C14N_EXCLUSIVE},
+                                       {"c14n", LSIGN_XML_C14N_1_0},
+                                       {"c14n11", LSIGN_XML_C14N_1_1},
+                                       {NULL, 0}};
+
 /* Everything the command line asked for. Strings point into argv unless noted. */
 typedef struct sign_args {
     const char *key;
@@ -136,7 +163,9 @@ typedef struct sign_args {
     int quiet;
     lsign_signer_options signer;
     lsign_pdf_sign_options pdf;
-    char **lock_names; /* owned, each owned */
+    lsign_xml_sign_options xml; /* digest, scheme, level, include_root, time: from pdf */
+    int xml_forced;             /* an --xml-* option was given */
+    char **lock_names;          /* owned, each owned */
     size_t lock_count;
     char *const *inputs; /* the FILE operands */
     size_t input_count;
@@ -202,7 +231,17 @@ void cli_sign_help(void)
           "  --time SECONDS       the claimed signing time (/M), seconds since 1970 (default:\n"
           "                       now); the certificate is still checked against now\n"
           "\n"
-          "Level (PAdES baseline):\n"
+          "XML (files named *.xml, or any --xml-* option; XMLDSig / XAdES):\n"
+          "  --xml-profile P      xades (default), edxml or einvoice\n"
+          "  --xml-placement P    enveloped (default), enveloping, or detached (the output is\n"
+          "                       a signature referencing FILE by its name)\n"
+          "  --xml-c14n C         exc (default; einvoice: c14n), c14n or c14n11\n"
+          "  --xml-parent XPATH   the element the signature goes into (default: the root)\n"
+          "  --xml-reference ID   sign the element with this Id (default: the whole document;\n"
+          "                       einvoice: data)\n"
+          "  --signer-role R      XAdES SignerRoleV2 claimed role\n"
+          "\n"
+          "Level (PAdES or XAdES baseline):\n"
           "  --level L            b-b (default), b-t (a signature timestamp), b-lt (plus\n"
           "                       certificates, OCSP responses and CRLs in a /DSS) or b-lta\n"
           "                       (plus a document timestamp)\n"
@@ -379,6 +418,22 @@ static int parse_options(sign_args *a, int argc, char *argv[])
             a->output_dir = optarg;
             break;
         case OPT_HELP: return -1;
+        case OPT_XML_PROFILE:
+            a->xml_forced = 1;
+            rc = cli_parse_choice("sign", "--xml-profile", optarg, xml_profiles, &a->xml.profile);
+            break;
+        case OPT_XML_PLACEMENT:
+            a->xml_forced = 1;
+            rc = cli_parse_choice("sign", "--xml-placement", optarg, xml_placements,
+                                  &a->xml.placement);
+            break;
+        case OPT_XML_C14N:
+            a->xml_forced = 1;
+            rc = cli_parse_choice("sign", "--xml-c14n", optarg, xml_c14ns, &a->xml.c14n);
+            break;
+        case OPT_XML_PARENT: a->xml_forced = 1, a->xml.parent_xpath = optarg; break;
+        case OPT_XML_REFERENCE: a->xml_forced = 1, a->xml.reference_id = optarg; break;
+        case OPT_SIGNER_ROLE: a->xml.signer_role = optarg; break;
         case OPT_LEVEL:
             rc = cli_parse_choice("sign", "--level", optarg, cli_pades_levels, &a->pdf.level);
             break;
@@ -536,6 +591,30 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
     return CLI_EXIT_OK;
 }
 
+/* XML when an --xml-* option says so or the file is named *.xml. */
+static int is_xml(const sign_args *a, const char *name)
+{
+    size_t n = strlen(name);
+
+    return a->xml_forced || (n > 4 && strcasecmp(name + n - 4, ".xml") == 0);
+}
+
+/* The XML signature of one FILE, with the options PDF and XML share taken from --digest etc. */
+static int sign_xml(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, lsign_input *in,
+                    lsign_output *out, const char *in_name)
+{
+    lsign_xml_sign_options o = a->xml;
+    const char *base = strrchr(in_name, '/');
+
+    o.digest = a->pdf.digest;
+    o.scheme = a->pdf.scheme;
+    o.level = a->pdf.level;
+    o.include_root = a->pdf.include_root;
+    o.signing_time = a->pdf.signing_time;
+    o.detached_uri = base != NULL ? base + 1 : in_name;
+    return lsign_xml_sign(ctx, signer, in, out, &o);
+}
+
 /* Signs one FILE to its output; reports a failure as "libsign: FILE: REASON". */
 static int sign_one(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, size_t i)
 {
@@ -550,7 +629,8 @@ static int sign_one(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, si
         rc = strcmp(out_name, "-") == 0 ? lsign_output_to_fd(&out, 1)
                                         : lsign_output_to_path(&out, out_name);
     if (rc == LSIGN_OK)
-        rc = lsign_pdf_sign(ctx, signer, in, out, &a->pdf);
+        rc = is_xml(a, in_name) ? sign_xml(a, ctx, signer, in, out, in_name)
+                                : lsign_pdf_sign(ctx, signer, in, out, &a->pdf);
     if (rc != LSIGN_OK)
         cli_error("%s: %s", shown(in_name, 0), lsign_last_error());
     else if (!a->quiet)
@@ -570,7 +650,8 @@ int cli_cmd_sign(int argc, char *argv[])
 
     memset(&a, 0, sizeof a);
     if (lsign_signer_options_init(&a.signer, LSIGN_SIGNER_OPTIONS_VERSION) != LSIGN_OK ||
-        lsign_pdf_sign_options_init(&a.pdf, LSIGN_PDF_SIGN_OPTIONS_VERSION) != LSIGN_OK) {
+        lsign_pdf_sign_options_init(&a.pdf, LSIGN_PDF_SIGN_OPTIONS_VERSION) != LSIGN_OK ||
+        lsign_xml_sign_options_init(&a.xml, LSIGN_XML_SIGN_OPTIONS_VERSION) != LSIGN_OK) {
         cli_error("%s", lsign_last_error());
         return CLI_EXIT_SETUP;
     }

@@ -118,6 +118,22 @@ static int make_ctx(const verify_args *a, lsign_ctx **ctx)
 }
 
 /* Verifies one FILE and prints its report; 1 when it is TOTAL-PASSED. */
+/* XML when the first non-blank byte (after a UTF-8 BOM) is '<'. */
+static int looks_like_xml(const char *path)
+{
+    unsigned char head[256];
+    FILE *f = fopen(path, "rb");
+    size_t n = f != NULL ? fread(head, 1, sizeof head, f) : 0, i = 0;
+
+    if (f != NULL)
+        fclose(f);
+    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+        i = 3;
+    while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+        i++;
+    return i < n && head[i] == '<';
+}
+
 static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
 {
     const char *name = a->files[i];
@@ -129,7 +145,8 @@ static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
     int rc = lsign_input_from_path(&in, name);
 
     if (rc == LSIGN_OK)
-        rc = lsign_pdf_verify(ctx, in, name, &report);
+        rc = looks_like_xml(name) ? lsign_xml_verify(ctx, in, name, NULL, &report)
+                                  : lsign_pdf_verify(ctx, in, name, &report);
     if (rc != LSIGN_OK) {
         cli_error("%s: %s", name, lsign_last_error());
     } else if (a->json && lsign_report_json(report, &json, &len) == LSIGN_OK) {

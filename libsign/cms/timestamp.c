@@ -19,6 +19,7 @@
 #include "core/certfile.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "keys/pin.h"
 #include "keys/sigformat.h"
 #include "libsign/signer.h"
 #include "net/http.h"
@@ -684,5 +685,45 @@ int lsi_cms_add_signature_timestamp(const unsigned char *cms, size_t len,
     if (rc == LSIGN_OK)
         rc = take_der(i2d_CMS_ContentInfo(c, &buf), &buf, "the CMS SignedData", out, out_len);
     CMS_ContentInfo_free(c);
+    return rc;
+}
+
+int lsi_tsa_open(const lsign_ctx *ctx, int digest, lsi_tsa_session *s)
+{
+    lsi_tsa_config cfg;
+    lsi_pin_source *src = NULL;
+    int rc = lsi_ctx_tsa(ctx, &cfg);
+
+    memset(s, 0, sizeof *s);
+    if (rc != LSIGN_OK)
+        return rc;
+    s->tsa.url = cfg.url;
+    s->tsa.user = cfg.user;
+    s->tsa.digest = digest;
+    if (cfg.password_source == NULL)
+        return LSIGN_OK;
+    rc = lsi_pin_source_new(&src, cfg.password_source, NULL, NULL, NULL, NULL, 0);
+    if (rc == LSIGN_OK)
+        rc = lsi_pin_get(src, "password for the time-stamping authority", LSIGN_PIN_PASSWORD,
+                         &s->password);
+    lsi_pin_source_free(src);
+    s->tsa.password = s->password.text;
+    return rc;
+}
+
+void lsi_tsa_release(lsi_tsa_session *s)
+{
+    lsi_pin_clear(&s->password);
+}
+
+int lsi_ts_stamp(const lsign_ctx *ctx, int digest, const unsigned char *data, size_t len,
+                 unsigned char **token, size_t *token_len, int64_t *gen_time)
+{
+    lsi_tsa_session s;
+    int rc = lsi_tsa_open(ctx, digest, &s);
+
+    if (rc == LSIGN_OK)
+        rc = lsi_ts_fetch(ctx, &s.tsa, data, len, token, token_len, gen_time);
+    lsi_tsa_release(&s);
     return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "keys/pin.h"
 #include "libsign/context.h"
 
 /* A time-stamping authority and what to ask it for. */
@@ -68,6 +69,20 @@ int lsi_ts_fetch(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *
 /* As lsi_ts_fetch(), for a `hash` of the data already computed under tsa->digest. */
 int lsi_ts_fetch_hash(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned char *hash,
                       size_t hash_len, unsigned char **token, size_t *token_len, int64_t *gen_time);
+
+/* The context's TSA (lsign_ctx_set_tsa), its password read from its source. */
+typedef struct lsi_tsa_session {
+    lsi_tsa tsa;
+    lsi_pin password; /* wiped by lsi_tsa_release() */
+} lsi_tsa_session;
+
+/* Opens the context's TSA for imprints under `digest`: LSIGN_E_INVALID_ARG when none is set. */
+int lsi_tsa_open(const lsign_ctx *ctx, int digest, lsi_tsa_session *s);
+void lsi_tsa_release(lsi_tsa_session *s);
+
+/* lsi_ts_fetch() of `data` from the context's TSA, under `digest`. */
+int lsi_ts_stamp(const lsign_ctx *ctx, int digest, const unsigned char *data, size_t len,
+                 unsigned char **token, size_t *token_len, int64_t *gen_time);
 
 /*
  * The signature value of the single SignerInfo of a DER ContentInfo

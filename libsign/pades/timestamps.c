@@ -6,7 +6,6 @@
 #include "cms/timestamp.h"
 #include "core/ctx.h"
 #include "core/error.h"
-#include "keys/pin.h"
 #include "keys/sigformat.h"
 #include "pades/fields.h"
 #include "pades/revision.h"
@@ -15,47 +14,13 @@
 /* Room for a timestamp token with the TSA's chain. */
 #define TOKEN_ROOM 16384
 
-/* The context's TSA, its password read from its source (wiped by tsa_release). */
-typedef struct tsa_session {
-    lsi_tsa tsa;
-    lsi_pin password;
-} tsa_session;
-
-static int tsa_open(const lsign_ctx *ctx, int digest, tsa_session *s)
-{
-    lsi_tsa_config cfg;
-    lsi_pin_source *src = NULL;
-    int rc = lsi_ctx_tsa(ctx, &cfg);
-
-    memset(s, 0, sizeof *s);
-    if (rc != LSIGN_OK)
-        return rc;
-    s->tsa.url = cfg.url;
-    s->tsa.user = cfg.user;
-    s->tsa.digest = digest;
-    if (cfg.password_source == NULL)
-        return LSIGN_OK;
-    rc = lsi_pin_source_new(&src, cfg.password_source, NULL, NULL, NULL, NULL, 0);
-    if (rc == LSIGN_OK)
-        rc = lsi_pin_get(src, "password for the time-stamping authority", LSIGN_PIN_PASSWORD,
-                         &s->password);
-    lsi_pin_source_free(src);
-    s->tsa.password = s->password.text;
-    return rc;
-}
-
-static void tsa_release(tsa_session *s)
-{
-    lsi_pin_clear(&s->password);
-}
-
 int lsi_pades_add_signature_timestamp(const lsign_ctx *ctx, unsigned char **der, size_t *len)
 {
-    tsa_session s;
+    lsi_tsa_session s;
     unsigned char *sig = NULL, *token = NULL, *stamped = NULL;
     size_t sig_len = 0, token_len = 0, stamped_len = 0;
     int64_t when = 0;
-    int rc = tsa_open(ctx, LSIGN_DIGEST_SHA256, &s);
+    int rc = lsi_tsa_open(ctx, LSIGN_DIGEST_SHA256, &s);
 
     if (rc == LSIGN_OK)
         rc = lsi_cms_signature_value(*der, *len, &sig, &sig_len);
@@ -68,7 +33,7 @@ int lsi_pades_add_signature_timestamp(const lsign_ctx *ctx, unsigned char **der,
         *der = stamped;
         *len = stamped_len;
     }
-    tsa_release(&s);
+    lsi_tsa_release(&s);
     free(sig);
     free(token);
     return rc == LSIGN_OK ? rc : lsi_error_wrap("signature timestamp");
@@ -123,13 +88,13 @@ int lsi_pades_document_timestamp(const lsign_ctx *ctx, lsi_pdf_doc *doc, const l
                                  lsi_output *out, int digest)
 {
     docts d = {doc, NULL, NULL, {0}};
-    tsa_session s;
+    lsi_tsa_session s;
     lsi_sig_slots slots;
     unsigned char hash[EVP_MAX_MD_SIZE], *token = NULL;
     unsigned int hash_len = 0;
     size_t token_len = 0, md_len;
     int64_t when = 0;
-    int rc = tsa_open(ctx, digest, &s);
+    int rc = lsi_tsa_open(ctx, digest, &s);
 
     if (rc == LSIGN_OK)
         rc = docts_prepare(doc, &d);
@@ -140,7 +105,7 @@ int lsi_pades_document_timestamp(const lsign_ctx *ctx, lsi_pdf_doc *doc, const l
         rc = lsi_ts_fetch_hash(ctx, &s.tsa, hash, hash_len, &token, &token_len, &when);
     if (rc == LSIGN_OK)
         rc = lsi_sigdict_fill(out, &slots, token, token_len);
-    tsa_release(&s);
+    lsi_tsa_release(&s);
     free(token);
     free(d.pages);
     lsi_arena_free(d.arena);
