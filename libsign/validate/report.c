@@ -696,6 +696,13 @@ void lsi_report_finish(lsi_report *r)
     pthread_mutex_unlock(&r->lock);
 }
 
+void lsi_report_hand_over(lsi_report **r, lsign_report **out)
+{
+    lsi_report_finish(*r);
+    *out = *r;
+    *r = NULL;
+}
+
 /* ---- reading ---------------------------------------------------------------------------- */
 
 static const lsi_report_sig *sig_at(const lsign_report *r, size_t i)

@@ -139,4 +139,7 @@ int lsi_report_sig_set_revocation(lsi_report_sig *sig, lsi_revocation status, co
  */
 void lsi_report_finish(lsi_report *r);
 
+/* Finishes *r and hands it to the caller's *out; *r becomes NULL. */
+void lsi_report_hand_over(lsi_report **r, lsign_report **out);
+
 #endif

@@ -37,7 +37,6 @@ typedef struct session {
     const lsign_ctx *ctx;
     lsi_pdf_doc *doc;
     const lsi_input *in;
-    X509_STORE *store;
     lsi_dss_items dss;
     lsi_trust trust; /* the store and the /DSS */
     lsi_report *report;
@@ -247,7 +246,7 @@ static void session_free(session *s)
     free(s->checks);
     lsi_pdf_signatures_free(s->sigs, s->count);
     lsi_dss_items_free(&s->dss);
-    X509_STORE_free(s->store);
+    X509_STORE_free(s->trust.store);
     lsi_pdf_doc_free(s->doc);
 }
 
@@ -262,21 +261,17 @@ int lsign_pdf_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
     s.in = lsi_input_of(input);
-    s.store = lsi_ctx_trust_store(ctx);
     s.trust.ctx = ctx;
-    s.trust.store = s.store;
+    s.trust.store = lsi_ctx_trust_store(ctx);
     s.trust.evidence = &s.dss;
     s.report = lsi_report_new(name != NULL ? name : "", "pdf", lsi_ctx_language(ctx));
-    rc = s.store != NULL && s.report != NULL ? LSIGN_OK : lsi_error_nomem();
+    rc = s.trust.store != NULL && s.report != NULL ? LSIGN_OK : lsi_error_nomem();
     if (rc == LSIGN_OK)
         rc = lsi_pdf_doc_open(s.in->data, s.in->len, ctx, &s.doc);
     if (rc == LSIGN_OK)
         rc = check_all(&s);
-    if (rc == LSIGN_OK) {
-        lsi_report_finish(s.report);
-        *report = s.report;
-        s.report = NULL;
-    }
+    if (rc == LSIGN_OK)
+        lsi_report_hand_over(&s.report, report);
     lsign_report_free(s.report);
     session_free(&s);
     return rc == LSIGN_OK ? rc : lsi_error_wrap("PDF verification");

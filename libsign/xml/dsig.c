@@ -102,15 +102,18 @@ const char *lsi_xml_c14n_uri(int c14n)
     }
 }
 
-static const EVP_MD *md_of(int digest)
+const EVP_MD *lsi_xml_md(int digest)
 {
     size_t len;
 
     return digest == LSI_XML_DIGEST_SHA1 ? EVP_sha1() : lsi_digest_md(digest, &len);
 }
 
-/* The only transforms a reference or SignedInfo may use: canonicalizations, enveloped, digests. */
-static int allow_transforms(xmlSecPtrListPtr list, int with_enveloped)
+/*
+ * The transforms a reference or SignedInfo may use besides enveloped-signature:
+ * canonicalizations and digests.
+ */
+static int allow_transforms(xmlSecPtrListPtr list)
 {
     xmlSecTransformId ids[] = {
         xmlSecTransformInclC14NId,   xmlSecTransformInclC14NWithCommentsId,
@@ -118,11 +121,9 @@ static int allow_transforms(xmlSecPtrListPtr list, int with_enveloped)
         xmlSecTransformExclC14NId,   xmlSecTransformExclC14NWithCommentsId,
         xmlSecTransformSha1Id,       xmlSecTransformSha256Id,
         xmlSecTransformSha384Id,     xmlSecTransformSha512Id,
-        xmlSecTransformEnvelopedId,
     };
-    size_t n = sizeof ids / sizeof ids[0] - (with_enveloped ? 0 : 1);
 
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (xmlSecPtrListAdd(list, (void *)ids[i]) < 0)
             return lsi_error_nomem();
     return LSIGN_OK;
@@ -133,7 +134,7 @@ int lsi_xml_c14n(xmlNodePtr node, xmlNodePtr method, unsigned char **out, size_t
     xmlSecTransformCtxPtr tc = xmlSecTransformCtxCreate();
     xmlSecNodeSetPtr nodes = NULL;
     xmlSecBufferPtr result;
-    int rc = tc != NULL ? allow_transforms(&tc->enabledTransforms, 0) : lsi_error_nomem();
+    int rc = tc != NULL ? allow_transforms(&tc->enabledTransforms) : lsi_error_nomem();
 
     *out = NULL;
     if (rc == LSIGN_OK &&
@@ -166,7 +167,7 @@ char *lsi_xml_b64(const unsigned char *data, size_t len)
     return copy;
 }
 
-unsigned char *lsi_xml_unb64(const char *text, size_t *len)
+static unsigned char *unb64(const char *text, size_t *len)
 {
     size_t n = strlen(text);
     unsigned char *out = malloc(n + 1);
@@ -180,11 +181,31 @@ unsigned char *lsi_xml_unb64(const char *text, size_t *len)
     return out;
 }
 
+unsigned char *lsi_xml_b64_content(const xmlNode *node, size_t *len)
+{
+    char *text = lsi_xml_text(node);
+    unsigned char *data = text != NULL ? unb64(text, len) : NULL;
+
+    free(text);
+    return data;
+}
+
+X509 *lsi_xml_cert(const xmlNode *node)
+{
+    size_t len = 0;
+    unsigned char *der = lsi_xml_b64_content(node, &len);
+    const unsigned char *p = der;
+    X509 *cert = der != NULL && len <= LONG_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+
+    free(der);
+    return cert;
+}
+
 char *lsi_xml_digest_b64(int digest, const unsigned char *data, size_t len)
 {
     unsigned char hash[EVP_MAX_MD_SIZE];
     unsigned int hash_len = 0;
-    const EVP_MD *md = md_of(digest);
+    const EVP_MD *md = lsi_xml_md(digest);
 
     if (md == NULL || EVP_Digest(data, len, hash, &hash_len, md, NULL) != 1)
         return NULL;
@@ -249,7 +270,7 @@ static xmlSecDSigCtxPtr restricted_ctx(int sign)
     d->flags = XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS | XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES;
     d->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
     if (xmlSecDSigCtxEnableReferenceTransform(d, xmlSecTransformEnvelopedId) < 0 ||
-        allow_transforms(d->enabledReferenceTransforms, 0) != LSIGN_OK) {
+        allow_transforms(d->enabledReferenceTransforms) != LSIGN_OK) {
         xmlSecDSigCtxDestroy(d);
         return NULL;
     }
@@ -354,7 +375,7 @@ void lsi_xml_refs_free(lsi_xml_ref *refs, size_t count)
 int lsi_xml_verify_value(EVP_PKEY *key, int digest, int scheme, const unsigned char *data,
                          size_t len, const unsigned char *sig, size_t sig_len)
 {
-    const EVP_MD *md = md_of(digest);
+    const EVP_MD *md = lsi_xml_md(digest);
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
     unsigned char der[LSI_MAX_SIG_BYTES];

@@ -15,11 +15,15 @@
 
 #include <libxml/tree.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #define LSI_XML_ENVELOPED_URI "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 
 /* SHA-1: read in signatures of others (with a warning), never written. */
 #define LSI_XML_DIGEST_SHA1 100
+
+/* The EVP_MD of an lsign_digest or LSI_XML_DIGEST_SHA1; NULL for others. */
+const EVP_MD *lsi_xml_md(int digest);
 
 /* URIs of lsign_digest values (NULL for others) and back (0 when unknown). */
 const char *lsi_xml_digest_uri(int digest);
@@ -67,9 +71,13 @@ void lsi_xml_refs_free(lsi_xml_ref *refs, size_t count);
 
 /* The digest of `data` under an lsign_digest, base64 (malloc'd); NULL on failure. */
 char *lsi_xml_digest_b64(int digest, const unsigned char *data, size_t len);
-/* Base64 without line breaks (malloc'd), and back (ignoring white space); NULL on failure. */
+/* Base64 without line breaks (malloc'd); NULL on failure. */
 char *lsi_xml_b64(const unsigned char *data, size_t len);
-unsigned char *lsi_xml_unb64(const char *text, size_t *len);
+/* The base64 content of `node` decoded, white space ignored (malloc'd); NULL: no node, not base64.
+ */
+unsigned char *lsi_xml_b64_content(const xmlNode *node, size_t *len);
+/* The certificate whose base64 DER is the content of `node`, or NULL. */
+X509 *lsi_xml_cert(const xmlNode *node);
 
 /*
  * Verifies `sig` (as in SignatureValue, decoded) over `data` with `key`

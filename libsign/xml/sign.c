@@ -48,13 +48,6 @@ typedef struct job {
     time_t when;
 } job;
 
-static xmlNodePtr ds_el(job *j, xmlNodePtr parent, const char *name, const char *text)
-{
-    return parent != NULL
-               ? xmlNewTextChild(parent, j->ds, (const xmlChar *)name, (const xmlChar *)text)
-               : NULL;
-}
-
 static xmlNodePtr with_attr(xmlNodePtr node, const char *name, const char *value)
 {
     return node != NULL && xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)value) != NULL
@@ -155,24 +148,25 @@ static int find_parent(job *j, xmlNodePtr *parent)
 static xmlNodePtr add_reference(job *j, const char *id, const char *uri, const char *type,
                                 int enveloped, int c14n)
 {
-    xmlNodePtr ref = with_attr(ds_el(j, j->signed_info, "Reference", NULL), "URI", uri), ts;
+    xmlNodePtr ref = with_attr(lsi_xml_add(j->signed_info, j->ds, "Reference", NULL), "URI", uri),
+               ts;
 
     if (ref != NULL && id != NULL)
         ref = with_attr(ref, "Id", id);
     if (ref != NULL && type != NULL)
         ref = with_attr(ref, "Type", type);
     if (ref != NULL && (enveloped || c14n)) {
-        ts = ds_el(j, ref, "Transforms", NULL);
-        if (enveloped &&
-            with_attr(ds_el(j, ts, "Transform", NULL), "Algorithm", LSI_XML_ENVELOPED_URI) == NULL)
+        ts = lsi_xml_add(ref, j->ds, "Transforms", NULL);
+        if (enveloped && with_attr(lsi_xml_add(ts, j->ds, "Transform", NULL), "Algorithm",
+                                   LSI_XML_ENVELOPED_URI) == NULL)
             return NULL;
-        if (c14n && with_attr(ds_el(j, ts, "Transform", NULL), "Algorithm",
+        if (c14n && with_attr(lsi_xml_add(ts, j->ds, "Transform", NULL), "Algorithm",
                               lsi_xml_c14n_uri(j->c14n)) == NULL)
             return NULL;
     }
-    if (with_attr(ds_el(j, ref, "DigestMethod", NULL), "Algorithm",
+    if (with_attr(lsi_xml_add(ref, j->ds, "DigestMethod", NULL), "Algorithm",
                   lsi_xml_digest_uri(j->o->digest)) == NULL ||
-        ds_el(j, ref, "DigestValue", NULL) == NULL)
+        lsi_xml_add(ref, j->ds, "DigestValue", NULL) == NULL)
         return NULL;
     return ref;
 }
@@ -219,19 +213,19 @@ static int place_signature(job *j)
                 enveloped |= a2 == target;
         }
     }
-    j->signed_info = ds_el(j, j->sig, "SignedInfo", NULL);
-    if (with_attr(ds_el(j, j->signed_info, "CanonicalizationMethod", NULL), "Algorithm",
+    j->signed_info = lsi_xml_add(j->sig, j->ds, "SignedInfo", NULL);
+    if (with_attr(lsi_xml_add(j->signed_info, j->ds, "CanonicalizationMethod", NULL), "Algorithm",
                   lsi_xml_c14n_uri(j->c14n)) == NULL ||
-        with_attr(ds_el(j, j->signed_info, "SignatureMethod", NULL), "Algorithm",
+        with_attr(lsi_xml_add(j->signed_info, j->ds, "SignatureMethod", NULL), "Algorithm",
                   lsi_xml_signature_uri(j->o->digest, j->scheme)) == NULL)
         return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: no XMLDSig algorithm for this key");
     snprintf(j->ref_id, sizeof j->ref_id, "%s-ref0", j->id);
     if (add_reference(j, j->ref_id, ref_uri, NULL, enveloped,
                       j->o->placement != LSIGN_XML_DETACHED) == NULL ||
-        ds_el(j, j->sig, "SignatureValue", NULL) == NULL)
+        lsi_xml_add(j->sig, j->ds, "SignatureValue", NULL) == NULL)
         return lsi_error_nomem();
     if (j->o->placement == LSIGN_XML_ENVELOPING) {
-        xmlNodePtr object = with_attr(ds_el(j, j->sig, "Object", NULL), "Id", uri + 1);
+        xmlNodePtr object = with_attr(lsi_xml_add(j->sig, j->ds, "Object", NULL), "Id", uri + 1);
         if (object == NULL)
             return lsi_error_nomem();
         xmlAddChild(object, root);
@@ -244,7 +238,7 @@ static int add_cert(job *j, xmlNodePtr x509data, X509 *cert)
     unsigned char *der = NULL;
     int len = i2d_X509(cert, &der);
     char *b64 = len > 0 ? lsi_xml_b64(der, (size_t)len) : NULL;
-    int ok = b64 != NULL && ds_el(j, x509data, "X509Certificate", b64) != NULL;
+    int ok = b64 != NULL && lsi_xml_add(x509data, j->ds, "X509Certificate", b64) != NULL;
 
     free(b64);
     OPENSSL_free(der);
@@ -256,7 +250,7 @@ static int add_cert(job *j, xmlNodePtr x509data, X509 *cert)
 static int add_key_info(job *j)
 {
     xmlNodePtr info = xmlNewDocNode(j->doc, j->ds, (const xmlChar *)"KeyInfo", NULL);
-    xmlNodePtr data = ds_el(j, info, "X509Data", NULL);
+    xmlNodePtr data = lsi_xml_add(info, j->ds, "X509Data", NULL);
     X509 *cert = lsi_signer_cert(j->signer);
     STACK_OF(X509) *chain = lsi_signer_chain(j->signer);
     char *name;
@@ -269,8 +263,9 @@ static int add_key_info(job *j)
     xmlAddNextSibling(lsi_xml_child(j->sig, LSI_NS_DS, "SignatureValue"), info);
     if (j->o->profile == LSIGN_XML_PROFILE_EINVOICE) {
         name = lsi_name_utf8(X509_get_subject_name(cert));
-        rc = name != NULL && ds_el(j, data, "X509SubjectName", name) != NULL ? LSIGN_OK
-                                                                             : lsi_error_nomem();
+        rc = name != NULL && lsi_xml_add(data, j->ds, "X509SubjectName", name) != NULL
+                 ? LSIGN_OK
+                 : lsi_error_nomem();
         free(name);
     }
     if (rc == LSIGN_OK)
@@ -296,8 +291,9 @@ static int add_signing_time_property(job *j)
     snprintf(target, sizeof target, "#%s", j->id);
     gmtime_r(&j->when, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sp = ds_el(j, ds_el(j, ds_el(j, j->sig, "Object", NULL), "SignatureProperties", NULL),
-               "SignatureProperty", NULL);
+    sp = lsi_xml_add(
+        lsi_xml_add(lsi_xml_add(j->sig, j->ds, "Object", NULL), j->ds, "SignatureProperties", NULL),
+        j->ds, "SignatureProperty", NULL);
     if (with_attr(with_attr(sp, "Id", prop_id), "Target", target) == NULL ||
         xmlAddChild(sp, xmlNewDocRawNode(j->doc, NULL, (const xmlChar *)"SigningTime",
                                          (const xmlChar *)when)) == NULL ||
@@ -337,6 +333,7 @@ static int sign_signed_info(job *j)
     unsigned char *c14n = NULL, hash[EVP_MAX_MD_SIZE], sig[LSI_MAX_SIG_BYTES];
     const EVP_MD *md = lsi_digest_md(j->o->digest, &hash_len);
     char *b64 = NULL;
+    /* The signature's own Ids (SignedProperties, properties) join the document's. */
     int rc = lsi_xml_register_ids(j->doc);
 
     if (rc == LSIGN_OK)
@@ -406,7 +403,7 @@ int lsign_xml_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsi
 {
     job j;
     lsi_output *out = NULL;
-    unsigned char *bytes = NULL;
+    xmlChar *bytes = NULL;
     size_t len = 0;
     int rc;
 
@@ -429,7 +426,7 @@ int lsign_xml_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsi
         rc = lsi_stream_begin(output, input, &out);
     if (rc == LSIGN_OK)
         rc = lsi_stream_finish(output, out, lsi_output_write(out, bytes, len));
-    free(bytes);
+    xmlFree(bytes);
     xmlFreeDoc(j.doc);
     return rc == LSIGN_OK ? rc : lsi_error_wrap("XML signing");
 }

@@ -78,25 +78,15 @@ static int has_text(const xmlNode *n)
  * without comments hides it from the digest, while a reader taking the first
  * text node reads something else (the 2018 SAML attacks).
  */
-static int comment_splits_text(const xmlNode *top, const xmlNode *skip)
+static int comment_splits_text(xmlNodePtr top, const xmlNode *skip)
 {
-    const xmlNode *n = top;
     size_t seen = 0;
 
-    while (n != NULL && seen++ < MAX_COVERED_NODES) {
+    for (xmlNodePtr n = top; n != NULL && seen++ < MAX_COVERED_NODES;
+         n = lsi_xml_following(n, top, n != skip))
         if ((n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE) && has_text(n->prev) &&
             has_text(n->next))
             return 1;
-        if (n->type == XML_ELEMENT_NODE && n != skip && n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n != top && n->next == NULL)
-            n = n->parent;
-        if (n == NULL || n == top)
-            return 0;
-        n = n->next;
-    }
     return 0;
 }
 
@@ -225,18 +215,11 @@ static void read_key_info(judged *j)
          d = lsi_xml_next_element(d))
         for (xmlNodePtr c = lsi_xml_child(d, LSI_NS_DS, "X509Certificate"); c != NULL;
              c = lsi_xml_next_element(c)) {
-            xmlChar *text =
-                lsi_xml_is(c, LSI_NS_DS, "X509Certificate") ? xmlNodeGetContent(c) : NULL;
-            size_t len = 0;
-            unsigned char *der = text != NULL ? lsi_xml_unb64((const char *)text, &len) : NULL;
-            const unsigned char *p = der;
-            X509 *x = der != NULL ? d2i_X509(NULL, &p, (long)len) : NULL;
-            if (x != NULL && sk_X509_num(j->certs) < 32 && !sk_X509_push(j->certs, x))
+            X509 *x = lsi_xml_is(c, LSI_NS_DS, "X509Certificate") && sk_X509_num(j->certs) < 32
+                          ? lsi_xml_cert(c)
+                          : NULL;
+            if (x != NULL && !sk_X509_push(j->certs, x))
                 X509_free(x);
-            else if (x != NULL && sk_X509_num(j->certs) >= 32)
-                X509_free(x);
-            free(der);
-            xmlFree(text);
         }
 }
 
@@ -244,13 +227,12 @@ static void read_key_info(judged *j)
 static int check_value(judged *j)
 {
     xmlNodePtr si = lsi_xml_child(j->sig, LSI_NS_DS, "SignedInfo");
-    xmlChar *text = xmlNodeGetContent(lsi_xml_child(j->sig, LSI_NS_DS, "SignatureValue"));
     size_t sig_len = 0, len = 0;
-    unsigned char *sig = text != NULL ? lsi_xml_unb64((const char *)text, &sig_len) : NULL;
+    unsigned char *sig =
+        lsi_xml_b64_content(lsi_xml_child(j->sig, LSI_NS_DS, "SignatureValue"), &sig_len);
     unsigned char *c14n = NULL;
     int rc = lsi_xml_c14n(si, lsi_xml_child(si, LSI_NS_DS, "CanonicalizationMethod"), &c14n, &len);
 
-    xmlFree(text);
     if (rc == LSIGN_E_PARSE || rc == LSIGN_E_CRYPTO) {
         lsi_report_sig_fail(j->rs, LSI_TOTAL_FAILED, LSI_SUB_FORMAT_FAILURE, "%s",
                             lsign_last_error());
@@ -294,10 +276,8 @@ static int check_method(judged *j)
     else if (j->digest == LSI_XML_DIGEST_SHA1)
         lsi_report_sig_warn(j->rs, "the signature uses SHA-1");
     if (si != NULL && known > 0)
-        lsi_report_sig_set_digest_algorithm(j->rs, j->digest == LSI_XML_DIGEST_SHA1   ? "SHA1"
-                                                   : j->digest == LSIGN_DIGEST_SHA384 ? "SHA384"
-                                                   : j->digest == LSIGN_DIGEST_SHA512 ? "SHA512"
-                                                                                      : "SHA256");
+        lsi_report_sig_set_digest_algorithm(j->rs,
+                                            OBJ_nid2sn(EVP_MD_get_type(lsi_xml_md(j->digest))));
     free(alg);
     return si != NULL && known > 0;
 }
@@ -398,25 +378,16 @@ static int judge(session *s, xmlNodePtr sig)
 /* Every ds:Signature in document order (counter-signatures included), bounded. */
 static int check_all(session *s)
 {
-    xmlNodePtr n = xmlDocGetRootElement(s->doc);
+    xmlNodePtr root = xmlDocGetRootElement(s->doc);
     size_t count = 0;
     int rc = LSIGN_OK;
 
-    while (n != NULL && rc == LSIGN_OK) {
+    for (xmlNodePtr n = root; n != NULL && rc == LSIGN_OK; n = lsi_xml_following(n, root, 1))
         if (lsi_xml_is(n, LSI_NS_DS, "Signature")) {
             if (++count > MAX_SIGNATURES)
                 return lsi_error(LSIGN_E_LIMIT, "XML: more than %d signatures", MAX_SIGNATURES);
             rc = judge(s, n);
         }
-        if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n->next == NULL)
-            n = n->parent != NULL && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-        if (n != NULL)
-            n = n->next;
-    }
     return rc;
 }
 
@@ -447,11 +418,8 @@ int lsign_xml_verify(lsign_ctx *ctx, lsign_input *input, const char *name,
         rc = lsi_xml_register_ids(s.doc);
     if (rc == LSIGN_OK)
         rc = check_all(&s);
-    if (rc == LSIGN_OK) {
-        lsi_report_finish(s.report);
-        *report = s.report;
-        s.report = NULL;
-    }
+    if (rc == LSIGN_OK)
+        lsi_report_hand_over(&s.report, report);
     lsign_report_free(s.report);
     X509_STORE_free(s.store);
     xmlFreeDoc(s.doc);

@@ -19,13 +19,6 @@
 
 #define MAX_VALUES 256
 
-static xmlNodePtr el(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
-{
-    return parent != NULL
-               ? xmlNewTextChild(parent, ns, (const xmlChar *)name, (const xmlChar *)text)
-               : NULL;
-}
-
 static xmlNsPtr ds_ns(xmlNodePtr sig)
 {
     return xmlSearchNsByHref(sig->doc, sig, (const xmlChar *)LSI_NS_DS);
@@ -37,11 +30,11 @@ static int digest_pair(xmlNodePtr parent, xmlNsPtr ds, const unsigned char *der,
 {
     char *b64 = precomputed != NULL ? lsi_xml_b64(precomputed, 32)
                                     : lsi_xml_digest_b64(LSIGN_DIGEST_SHA256, der, len);
-    xmlNodePtr m = el(parent, ds, "DigestMethod", NULL);
+    xmlNodePtr m = lsi_xml_add(parent, ds, "DigestMethod", NULL);
     int ok = b64 != NULL && m != NULL &&
              xmlNewProp(m, (const xmlChar *)"Algorithm",
                         (const xmlChar *)lsi_xml_digest_uri(LSIGN_DIGEST_SHA256)) != NULL &&
-             el(parent, ds, "DigestValue", b64) != NULL;
+             lsi_xml_add(parent, ds, "DigestValue", b64) != NULL;
 
     free(b64);
     return ok ? LSIGN_OK : lsi_error_nomem();
@@ -51,8 +44,9 @@ static int write_signing_certificate(xmlNodePtr ssp, xmlNsPtr xa, xmlNsPtr ds, X
 {
     unsigned char *der = NULL;
     int len = i2d_X509(cert, &der), rc;
-    xmlNodePtr digest =
-        el(el(el(ssp, xa, "SigningCertificateV2", NULL), xa, "Cert", NULL), xa, "CertDigest", NULL);
+    xmlNodePtr digest = lsi_xml_add(
+        lsi_xml_add(lsi_xml_add(ssp, xa, "SigningCertificateV2", NULL), xa, "Cert", NULL), xa,
+        "CertDigest", NULL);
 
     rc = len > 0 && digest != NULL ? digest_pair(digest, ds, der, (size_t)len, NULL)
                                    : lsi_error_nomem();
@@ -62,12 +56,13 @@ static int write_signing_certificate(xmlNodePtr ssp, xmlNsPtr xa, xmlNsPtr ds, X
 
 static int write_policy(xmlNodePtr ssp, xmlNsPtr xa, xmlNsPtr ds, const lsi_xades_props *p)
 {
-    xmlNodePtr spi = el(ssp, xa, "SignaturePolicyIdentifier", NULL);
-    xmlNodePtr id = el(spi, xa, "SignaturePolicyId", NULL);
+    xmlNodePtr spi = lsi_xml_add(ssp, xa, "SignaturePolicyIdentifier", NULL);
+    xmlNodePtr id = lsi_xml_add(spi, xa, "SignaturePolicyId", NULL);
 
-    if (el(el(id, xa, "SigPolicyId", NULL), xa, "Identifier", p->policy_id) == NULL)
+    if (lsi_xml_add(lsi_xml_add(id, xa, "SigPolicyId", NULL), xa, "Identifier", p->policy_id) ==
+        NULL)
         return lsi_error_nomem();
-    return digest_pair(el(id, xa, "SigPolicyHash", NULL), ds, NULL, 0, p->policy_sha256);
+    return digest_pair(lsi_xml_add(id, xa, "SigPolicyHash", NULL), ds, NULL, 0, p->policy_sha256);
 }
 
 static void iso_utc(time_t t, char out[32])
@@ -81,7 +76,8 @@ static void iso_utc(time_t t, char out[32])
 int lsi_xades_write(xmlNodePtr sig, const char *sig_id, const lsi_xades_props *p, char **props_id)
 {
     xmlNsPtr ds = ds_ns(sig);
-    xmlNodePtr qp = el(el(sig, ds, "Object", NULL), NULL, "QualifyingProperties", NULL);
+    xmlNodePtr qp =
+        lsi_xml_add(lsi_xml_add(sig, ds, "Object", NULL), NULL, "QualifyingProperties", NULL);
     xmlNsPtr xa =
         qp != NULL ? xmlNewNs(qp, (const xmlChar *)LSI_NS_XADES, (const xmlChar *)"xades") : NULL;
     xmlNodePtr sp, ssp, dof;
@@ -95,24 +91,26 @@ int lsi_xades_write(xmlNodePtr sig, const char *sig_id, const lsi_xades_props *p
     snprintf(target, sizeof target, "#%s", sig_id);
     xmlSetNs(qp, xa);
     xmlNewProp(qp, (const xmlChar *)"Target", (const xmlChar *)target);
-    sp = el(qp, xa, "SignedProperties", NULL);
+    sp = lsi_xml_add(qp, xa, "SignedProperties", NULL);
     xmlNewProp(sp, (const xmlChar *)"Id", (const xmlChar *)*props_id);
-    ssp = el(sp, xa, "SignedSignatureProperties", NULL);
+    ssp = lsi_xml_add(sp, xa, "SignedSignatureProperties", NULL);
     iso_utc(p->signing_time, when);
-    el(ssp, xa, "SigningTime", when);
+    lsi_xml_add(ssp, xa, "SigningTime", when);
     rc = write_signing_certificate(ssp, xa, ds, p->cert);
     if (rc == LSIGN_OK && p->policy_id != NULL)
         rc = write_policy(ssp, xa, ds, p);
     if (rc == LSIGN_OK && p->signer_role != NULL &&
-        el(el(el(ssp, xa, "SignerRoleV2", NULL), xa, "ClaimedRoles", NULL), xa, "ClaimedRole",
-           p->signer_role) == NULL)
+        lsi_xml_add(
+            lsi_xml_add(lsi_xml_add(ssp, xa, "SignerRoleV2", NULL), xa, "ClaimedRoles", NULL), xa,
+            "ClaimedRole", p->signer_role) == NULL)
         rc = lsi_error_nomem();
     if (rc == LSIGN_OK && p->data_ref_id != NULL) {
         snprintf(ref, sizeof ref, "#%s", p->data_ref_id);
-        dof = el(el(sp, xa, "SignedDataObjectProperties", NULL), xa, "DataObjectFormat", NULL);
+        dof = lsi_xml_add(lsi_xml_add(sp, xa, "SignedDataObjectProperties", NULL), xa,
+                          "DataObjectFormat", NULL);
         if (dof == NULL ||
             xmlNewProp(dof, (const xmlChar *)"ObjectReference", (const xmlChar *)ref) == NULL ||
-            el(dof, xa, "MimeType", p->mime_type) == NULL)
+            lsi_xml_add(dof, xa, "MimeType", p->mime_type) == NULL)
             rc = lsi_error_nomem();
     }
     return rc;
@@ -138,17 +136,17 @@ static xmlNodePtr unsigned_props(xmlNodePtr sig)
     if (qp == NULL)
         return NULL;
     if ((up = lsi_xml_child(qp, LSI_NS_XADES, "UnsignedProperties")) == NULL)
-        up = el(qp, xa, "UnsignedProperties", NULL);
+        up = lsi_xml_add(qp, xa, "UnsignedProperties", NULL);
     if ((usp = lsi_xml_child(up, LSI_NS_XADES, "UnsignedSignatureProperties")) == NULL)
-        usp = el(up, xa, "UnsignedSignatureProperties", NULL);
+        usp = lsi_xml_add(up, xa, "UnsignedSignatureProperties", NULL);
     return usp;
 }
 
 int lsi_xades_add_timestamp(const lsign_ctx *ctx, xmlNodePtr sig)
 {
     xmlNodePtr usp = unsigned_props(sig), value = lsi_xml_child(sig, LSI_NS_DS, "SignatureValue");
-    xmlNodePtr ts = el(usp, usp != NULL ? usp->ns : NULL, "SignatureTimeStamp", NULL);
-    xmlNodePtr cm = el(ts, ds_ns(sig), "CanonicalizationMethod", NULL);
+    xmlNodePtr ts = lsi_xml_add(usp, usp != NULL ? usp->ns : NULL, "SignatureTimeStamp", NULL);
+    xmlNodePtr cm = lsi_xml_add(ts, ds_ns(sig), "CanonicalizationMethod", NULL);
     unsigned char *data = NULL, *token = NULL;
     size_t len = 0, token_len = 0;
     int64_t when = 0;
@@ -163,7 +161,7 @@ int lsi_xades_add_timestamp(const lsign_ctx *ctx, xmlNodePtr sig)
     if (rc == LSIGN_OK)
         rc = lsi_ts_stamp(ctx, LSIGN_DIGEST_SHA256, data, len, &token, &token_len, &when);
     if (rc == LSIGN_OK && ((b64 = lsi_xml_b64(token, token_len)) == NULL ||
-                           el(ts, usp->ns, "EncapsulatedTimeStamp", b64) == NULL))
+                           lsi_xml_add(ts, usp->ns, "EncapsulatedTimeStamp", b64) == NULL))
         rc = lsi_error_nomem();
     free(b64);
     free(token);
@@ -175,7 +173,7 @@ static int add_encapsulated(xmlNodePtr parent, const char *name, const unsigned 
                             size_t len)
 {
     char *b64 = lsi_xml_b64(der, len);
-    int ok = b64 != NULL && el(parent, parent->ns, name, b64) != NULL;
+    int ok = b64 != NULL && lsi_xml_add(parent, parent->ns, name, b64) != NULL;
 
     free(b64);
     return ok ? LSIGN_OK : lsi_error_nomem();
@@ -186,9 +184,8 @@ static STACK_OF(X509) * timestamp_certs(xmlNodePtr usp)
 {
     xmlNodePtr ts = lsi_xml_child(usp, LSI_NS_XADES, "SignatureTimeStamp");
     xmlNodePtr enc = lsi_xml_child(ts, LSI_NS_XADES, "EncapsulatedTimeStamp");
-    xmlChar *text = enc != NULL ? xmlNodeGetContent(enc) : NULL;
     size_t len = 0;
-    unsigned char *der = text != NULL ? lsi_xml_unb64((const char *)text, &len) : NULL;
+    unsigned char *der = lsi_xml_b64_content(enc, &len);
     const unsigned char *p = der;
     PKCS7 *p7 = der != NULL ? d2i_PKCS7(NULL, &p, (long)len) : NULL;
     STACK_OF(X509) *certs = NULL;
@@ -197,7 +194,6 @@ static STACK_OF(X509) * timestamp_certs(xmlNodePtr usp)
         certs = X509_chain_up_ref(p7->d.sign->cert);
     PKCS7_free(p7);
     free(der);
-    xmlFree(text);
     return certs;
 }
 
@@ -226,7 +222,7 @@ int lsi_xades_add_values(const lsign_ctx *ctx, xmlNodePtr sig, X509 *signer,
                            who != NULL ? who : "?");
             free(who);
         }
-    certs = rc == LSIGN_OK ? el(usp, usp->ns, "CertificateValues", NULL) : NULL;
+    certs = rc == LSIGN_OK ? lsi_xml_add(usp, usp->ns, "CertificateValues", NULL) : NULL;
     for (int i = 0; certs != NULL && rc == LSIGN_OK && i < sk_X509_num(set.certs); i++) {
         unsigned char *der = NULL;
         int len = i2d_X509(sk_X509_value(set.certs, i), &der);
@@ -234,7 +230,7 @@ int lsi_xades_add_values(const lsign_ctx *ctx, xmlNodePtr sig, X509 *signer,
                      : lsi_error_nomem();
         OPENSSL_free(der);
     }
-    revs = rc == LSIGN_OK ? el(usp, usp->ns, "RevocationValues", NULL) : NULL;
+    revs = rc == LSIGN_OK ? lsi_xml_add(usp, usp->ns, "RevocationValues", NULL) : NULL;
     /* The schema's order: CRLValues, then OCSPValues. */
     for (int ocsp = 0; revs != NULL && ocsp <= 1; ocsp++) {
         xmlNodePtr group = NULL;
@@ -242,7 +238,7 @@ int lsi_xades_add_values(const lsign_ctx *ctx, xmlNodePtr sig, X509 *signer,
             if (set.items[i].is_ocsp != ocsp)
                 continue;
             if (group == NULL)
-                group = el(revs, usp->ns, ocsp ? "OCSPValues" : "CRLValues", NULL);
+                group = lsi_xml_add(revs, usp->ns, ocsp ? "OCSPValues" : "CRLValues", NULL);
             rc = group == NULL
                      ? lsi_error_nomem()
                      : add_encapsulated(group,
@@ -276,15 +272,6 @@ int64_t lsi_xades_parse_time(const char *s)
     return t;
 }
 
-static char *text_of(xmlNodePtr n)
-{
-    xmlChar *t = n != NULL ? xmlNodeGetContent(n) : NULL;
-    char *copy = t != NULL ? strdup((const char *)t) : NULL;
-
-    xmlFree(t);
-    return copy;
-}
-
 /* Whether the reference `r` points at the SignedProperties of this signature's
  * QualifyingProperties. */
 static int bound_to(const lsi_xml_ref *r, xmlNodePtr sig, xmlNodePtr qp, const char *sig_id)
@@ -313,7 +300,7 @@ static void check_signing_certificate(xmlNodePtr ssp, X509 *cert, lsi_report_sig
          c = lsi_xml_next_element(c)) {
         xmlNodePtr cd = lsi_xml_child(c, LSI_NS_XADES, "CertDigest");
         char *alg = lsi_xml_attr(lsi_xml_child(cd, LSI_NS_DS, "DigestMethod"), "Algorithm");
-        char *have = text_of(lsi_xml_child(cd, LSI_NS_DS, "DigestValue"));
+        char *have = lsi_xml_text(lsi_xml_child(cd, LSI_NS_DS, "DigestValue"));
         char *want = lsi_xml_digest_b64(lsi_xml_digest_of_uri(alg), der, (size_t)len);
         matched |= have != NULL && want != NULL && strcmp(have, want) == 0;
         free(alg), free(have), free(want);
@@ -353,13 +340,11 @@ static void check_data_formats(xmlNodePtr sp, const lsi_xml_ref *refs, size_t nr
 
 static int push_der(unsigned char ***items, size_t **lens, size_t *n, xmlNodePtr enc)
 {
-    char *text = text_of(enc);
     size_t len = 0;
-    unsigned char *der = text != NULL ? lsi_xml_unb64(text, &len) : NULL;
+    unsigned char *der = lsi_xml_b64_content(enc, &len);
     unsigned char **grown_items;
     size_t *grown_lens;
 
-    free(text);
     if (der == NULL || *n >= MAX_VALUES)
         return free(der), LSIGN_OK;
     grown_items = realloc(*items, (*n + 1) * sizeof **items);
@@ -387,15 +372,9 @@ static int read_values(xmlNodePtr usp, lsi_dss_items *v)
         return lsi_error_nomem();
     for (xmlNodePtr c = lsi_xml_first_element(cv); c != NULL && sk_X509_num(v->certs) < MAX_VALUES;
          c = lsi_xml_next_element(c)) {
-        char *text = text_of(c);
-        size_t len = 0;
-        unsigned char *der = text != NULL ? lsi_xml_unb64(text, &len) : NULL;
-        const unsigned char *p = der;
-        X509 *x = der != NULL ? d2i_X509(NULL, &p, (long)len) : NULL;
+        X509 *x = lsi_xml_cert(c);
         if (x != NULL && !sk_X509_push(v->certs, x))
             X509_free(x);
-        free(der);
-        free(text);
     }
     for (xmlNodePtr c = lsi_xml_first_element(crls); c != NULL && rc == LSIGN_OK;
          c = lsi_xml_next_element(c))
@@ -410,14 +389,11 @@ static int read_timestamp(xmlNodePtr sig, xmlNodePtr usp, lsi_xades_found *f)
 {
     xmlNodePtr ts = lsi_xml_child(usp, LSI_NS_XADES, "SignatureTimeStamp");
     xmlNodePtr cm = lsi_xml_child(ts, LSI_NS_DS, "CanonicalizationMethod");
-    char *text = text_of(lsi_xml_child(ts, LSI_NS_XADES, "EncapsulatedTimeStamp"));
-
-    if (text != NULL)
-        f->token = lsi_xml_unb64(text, &f->token_len);
-    free(text);
+    f->token = lsi_xml_b64_content(lsi_xml_child(ts, LSI_NS_XADES, "EncapsulatedTimeStamp"),
+                                   &f->token_len);
     if (f->token == NULL)
         return LSIGN_OK;
-    /* Without a CanonicalizationMethod, XAdES says Canonical XML 1.0. */
+    /* A timestamp without a CanonicalizationMethod is not checked (yet): no proof of existence. */
     if (cm != NULL)
         return lsi_xml_c14n(lsi_xml_child(sig, LSI_NS_DS, "SignatureValue"), cm, &f->stamped,
                             &f->stamped_len);
@@ -449,7 +425,7 @@ int lsi_xades_check(xmlNodePtr sig, const char *sig_id, X509 *cert, const lsi_xm
                                    typed, bound);
     sp = lsi_xml_child(qp, LSI_NS_XADES, "SignedProperties");
     ssp = lsi_xml_child(sp, LSI_NS_XADES, "SignedSignatureProperties");
-    when = text_of(lsi_xml_child(ssp, LSI_NS_XADES, "SigningTime"));
+    when = lsi_xml_text(lsi_xml_child(ssp, LSI_NS_XADES, "SigningTime"));
     found->signing_time = (time_t)lsi_xades_parse_time(when);
     free(when);
     check_signing_certificate(ssp, cert, rs);

@@ -146,23 +146,14 @@ static int is_id_attr(const xmlAttr *a)
 /* Calls fn on every Id attribute of the document, depth first; stops at the first non-OK. */
 static int each_id(xmlDocPtr doc, int (*fn)(xmlAttrPtr a, void *arg), void *arg)
 {
-    xmlNodePtr n = xmlDocGetRootElement(doc);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
     int rc = LSIGN_OK;
 
-    while (n != NULL && rc == LSIGN_OK) {
+    for (xmlNodePtr n = root; n != NULL && rc == LSIGN_OK; n = lsi_xml_following(n, root, 1))
         for (xmlAttrPtr a = n->type == XML_ELEMENT_NODE ? n->properties : NULL;
              a != NULL && rc == LSIGN_OK; a = a->next)
             if (is_id_attr(a))
                 rc = fn(a, arg);
-        if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n->next == NULL)
-            n = n->parent != NULL && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-        if (n != NULL)
-            n = n->next;
-    }
     return rc;
 }
 
@@ -246,6 +237,31 @@ char *lsi_xml_attr(const xmlNode *node, const char *name)
     return copy;
 }
 
+char *lsi_xml_text(const xmlNode *node)
+{
+    xmlChar *t = node != NULL ? xmlNodeGetContent(node) : NULL;
+    char *copy = t != NULL ? strdup((const char *)t) : NULL;
+
+    xmlFree(t);
+    return copy;
+}
+
+xmlNodePtr lsi_xml_add(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
+{
+    return parent != NULL
+               ? xmlNewTextChild(parent, ns, (const xmlChar *)name, (const xmlChar *)text)
+               : NULL;
+}
+
+xmlNodePtr lsi_xml_following(xmlNodePtr n, const xmlNode *top, int descend)
+{
+    if (descend && n->type == XML_ELEMENT_NODE && n->children != NULL)
+        return n->children;
+    while (n != NULL && n != top && n->next == NULL)
+        n = n->parent;
+    return n == NULL || n == top ? NULL : n->next;
+}
+
 /* Position of `node` among its same-named element siblings, from 1. */
 static size_t sibling_position(const xmlNode *node)
 {
@@ -280,24 +296,17 @@ char *lsi_xml_path(const xmlNode *node)
     return path;
 }
 
-int lsi_xml_serialize(xmlDocPtr doc, unsigned char **out, size_t *len)
+int lsi_xml_serialize(xmlDocPtr doc, xmlChar **out, size_t *len)
 {
-    xmlChar *mem = NULL;
     int size = 0;
 
-    xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-    if (mem == NULL || size < 0) {
-        xmlFree(mem);
+    *out = NULL;
+    xmlDocDumpMemoryEnc(doc, out, &size, "UTF-8");
+    if (*out == NULL || size < 0) {
+        xmlFree(*out);
+        *out = NULL;
         return lsi_error_nomem();
     }
-    *out = malloc((size_t)size + 1);
-    if (*out == NULL) {
-        xmlFree(mem);
-        return lsi_error_nomem();
-    }
-    memcpy(*out, mem, (size_t)size);
-    (*out)[size] = 0;
     *len = (size_t)size;
-    xmlFree(mem);
     return LSIGN_OK;
 }

@@ -45,11 +45,23 @@ xmlNodePtr lsi_xml_first_element(const xmlNode *parent);
 xmlNodePtr lsi_xml_next_element(const xmlNode *node);
 /* The attribute `name` (no namespace) of `node`, malloc'd (free()), or NULL. */
 char *lsi_xml_attr(const xmlNode *node, const char *name);
+/* The text content of `node` (NULL accepted), malloc'd (free()), or NULL. */
+char *lsi_xml_text(const xmlNode *node);
+/* Appends element (ns, name) with optional text (escaped) to `parent` (NULL accepted: NULL). */
+xmlNodePtr lsi_xml_add(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text);
+
+/*
+ * The node after `n` in document order inside `top`'s subtree: its first
+ * child when `descend` and it has one, else the next sibling of it or of
+ * its nearest ancestor below `top`; NULL at the end.
+ */
+xmlNodePtr lsi_xml_following(xmlNodePtr n, const xmlNode *top, int descend);
 
 /* The element's position, "/a[1]/b[2]" (same-named siblings counted); malloc'd, or NULL. */
 char *lsi_xml_path(const xmlNode *node);
 
-/* The document as UTF-8 bytes with an XML declaration; *out malloc'd. LSIGN_OK or NOMEM. */
-int lsi_xml_serialize(xmlDocPtr doc, unsigned char **out, size_t *len);
+/* The document as UTF-8 bytes with an XML declaration; free *out with xmlFree(). LSIGN_OK or NOMEM.
+ */
+int lsi_xml_serialize(xmlDocPtr doc, xmlChar **out, size_t *len);
 
 #endif
