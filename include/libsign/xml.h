@@ -110,7 +110,11 @@ typedef struct lsign_xml_sign_options {
     const unsigned char *policy_sha256;
     /** XAdES SignerRoleV2 ClaimedRole (UTF-8), e.g. "Chủ tịch UBND xã"; NULL: none. */
     const char *signer_role;
-    /** The Id of an existing ds:Signature to counter-sign (XAdES CounterSignature); NULL: none. */
+    /**
+     * The Id of an existing XAdES ds:Signature to counter-sign: the new
+     * signature goes into its UnsignedSignatureProperties/CounterSignature
+     * and signs its SignatureValue (Type CountersignedSignature). NULL: none.
+     */
     const char *countersign_id;
     int include_root;     /**< non-zero: put the root certificate in KeyInfo too */
     int64_t signing_time; /**< seconds since 1970; 0: now */

@@ -55,7 +55,8 @@ enum {
     OPT_XML_C14N,
     OPT_XML_PARENT,
     OPT_XML_REFERENCE,
-    OPT_SIGNER_ROLE
+    OPT_SIGNER_ROLE,
+    OPT_XML_COUNTERSIGN
 };
 
 static const struct option long_options[] = {
@@ -95,6 +96,7 @@ static const struct option long_options[] = {
     {"xml-parent", required_argument, NULL, OPT_XML_PARENT},
     {"xml-reference", required_argument, NULL, OPT_XML_REFERENCE},
     {"signer-role", required_argument, NULL, OPT_SIGNER_ROLE},
+    {"xml-countersign", required_argument, NULL, OPT_XML_COUNTERSIGN},
     {"appearance", required_argument, NULL, CLI_OPT_APPEARANCE},
     {"text", required_argument, NULL, CLI_OPT_TEXT},
     {"image", required_argument, NULL, CLI_OPT_IMAGE},
@@ -240,6 +242,7 @@ void cli_sign_help(void)
           "  --xml-reference ID   sign the element with this Id (default: the whole document;\n"
           "                       einvoice: data)\n"
           "  --signer-role R      XAdES SignerRoleV2 claimed role\n"
+          "  --xml-countersign ID counter-sign the XAdES signature with this Id\n"
           "\n"
           "Level (PAdES or XAdES baseline):\n"
           "  --level L            b-b (default), b-t (a signature timestamp), b-lt (plus\n"
@@ -434,6 +437,7 @@ static int parse_options(sign_args *a, int argc, char *argv[])
         case OPT_XML_PARENT: a->xml_forced = 1, a->xml.parent_xpath = optarg; break;
         case OPT_XML_REFERENCE: a->xml_forced = 1, a->xml.reference_id = optarg; break;
         case OPT_SIGNER_ROLE: a->xml.signer_role = optarg; break;
+        case OPT_XML_COUNTERSIGN: a->xml_forced = 1, a->xml.countersign_id = optarg; break;
         case OPT_LEVEL:
             rc = cli_parse_choice("sign", "--level", optarg, cli_pades_levels, &a->pdf.level);
             break;

@@ -4,6 +4,7 @@
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -279,13 +280,13 @@ static int embedded_evidence(const lsi_trust *t, X509 *cert, X509 *issuer,
     for (size_t i = 0; i < t->evidence->nocsp; i++)
         if (lsi_ocsp_check(t->evidence->ocsps[i], t->evidence->ocsp_len[i], cert, issuer, untrusted,
                            t->store, NULL, at, ev) == LSIGN_OK) {
-            *source = "OCSP response in the /DSS";
+            *source = "OCSP response";
             return 1;
         }
     for (size_t i = 0; i < t->evidence->ncrl; i++)
         if (lsi_crl_check(t->evidence->crls[i], t->evidence->crl_len[i], cert, issuer, at, ev) ==
             LSIGN_OK) {
-            *source = "CRL in the /DSS";
+            *source = "CRL";
             return 1;
         }
     lsign_error_clear();
@@ -319,6 +320,7 @@ int lsi_trust_revocation(const lsi_trust *t, X509 *signer, STACK_OF(X509) * chai
     X509 *issuer = sk_X509_value(chain, 1);
     lsi_rev_evidence ev;
     const char *source = NULL;
+    char embedded_source[96];
     int64_t at = poe != 0 ? poe : (int64_t)time(NULL);
     int embedded, found;
 
@@ -328,6 +330,10 @@ int lsi_trust_revocation(const lsi_trust *t, X509 *signer, STACK_OF(X509) * chai
         return 0;
     }
     embedded = embedded_evidence(t, signer, issuer, chain, at, &ev, &source);
+    if (embedded) {
+        snprintf(embedded_source, sizeof embedded_source, "%s in %s", source, t->evidence_place);
+        source = embedded_source;
+    }
     found = embedded;
     if (!found && policy == LSIGN_REVOCATION_ONLINE) {
         found = fetched_evidence(t, signer, issuer, chain, &ev, &source);

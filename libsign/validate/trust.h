@@ -21,6 +21,7 @@ typedef struct lsi_trust {
     const lsign_ctx *ctx;
     X509_STORE *store;             /* the context's anchors */
     const lsi_dss_items *evidence; /* embedded certificates, OCSP responses, CRLs */
+    const char *evidence_place;    /* where they are, for reports: "the /DSS" */
 } lsi_trust;
 
 /*

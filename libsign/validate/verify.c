@@ -264,6 +264,7 @@ int lsign_pdf_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign
     s.trust.ctx = ctx;
     s.trust.store = lsi_ctx_trust_store(ctx);
     s.trust.evidence = &s.dss;
+    s.trust.evidence_place = "the /DSS";
     s.report = lsi_report_new(name != NULL ? name : "", "pdf", lsi_ctx_language(ctx));
     rc = s.trust.store != NULL && s.report != NULL ? LSIGN_OK : lsi_error_nomem();
     if (rc == LSIGN_OK)

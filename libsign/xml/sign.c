@@ -72,6 +72,11 @@ static int check_options(job *j)
         (o->placement != LSIGN_XML_ENVELOPED || o->level != LSIGN_XADES_B_B))
         return lsi_error(LSIGN_E_UNSUPPORTED,
                          "XML signing: the edxml and einvoice profiles are enveloped XMLDSig only");
+    if (o->countersign_id != NULL &&
+        (o->profile != LSIGN_XML_PROFILE_XADES || o->placement != LSIGN_XML_ENVELOPED))
+        return lsi_error(
+            LSIGN_E_UNSUPPORTED,
+            "XML signing: a counter-signature is a XAdES signature inside the document");
     if (o->placement == LSIGN_XML_DETACHED && (o->detached_uri == NULL || *o->detached_uri == 0))
         return lsi_error(LSIGN_E_INVALID_ARG,
                          "XML signing: a detached signature needs detached_uri");
@@ -171,48 +176,111 @@ static xmlNodePtr add_reference(job *j, const char *id, const char *uri, const c
     return ref;
 }
 
-/* The ds:Signature skeleton placed where the options say; the signed data's reference. */
+/* What the signature's first reference points at, and how. */
+typedef struct data_ref {
+    char uri[ID_MAX + 16];
+    const char *type; /* the Reference Type, or NULL */
+    int enveloped;    /* with the enveloped-signature transform */
+    int transforms;   /* with a canonicalization (not for detached data) */
+    xmlNodePtr root;  /* enveloping: the document element, moved into a ds:Object */
+} data_ref;
+
+static void detached(job *j, data_ref *d)
+{
+    xmlDocSetRootElement(j->doc, j->sig);
+    snprintf(d->uri, sizeof d->uri, "%s", j->o->detached_uri);
+    d->transforms = 0;
+}
+
+static void enveloping(job *j, data_ref *d)
+{
+    d->root = xmlDocGetRootElement(j->doc);
+    xmlUnlinkNode(d->root);
+    xmlDocSetRootElement(j->doc, j->sig);
+    snprintf(d->uri, sizeof d->uri, "#%s-object", j->id);
+}
+
+/* Inside the document: the whole of it, or the element with reference_id. */
+static int enveloped(job *j, data_ref *d)
+{
+    const char *rid = j->o->reference_id != NULL                    ? j->o->reference_id
+                      : j->o->profile == LSIGN_XML_PROFILE_EINVOICE ? "data"
+                                                                    : NULL;
+    xmlNodePtr parent = NULL;
+    xmlAttrPtr target = rid != NULL ? xmlGetID(j->doc, (const xmlChar *)rid) : NULL;
+    int rc = find_parent(j, &parent);
+
+    if (rc != LSIGN_OK)
+        return rc;
+    xmlAddChild(parent, j->sig);
+    d->enveloped = rid == NULL;
+    if (rid == NULL)
+        return LSIGN_OK;
+    if (target == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: no element has Id '%.64s'", rid);
+    snprintf(d->uri, sizeof d->uri, "#%.*s", ID_MAX - 1, rid);
+    for (xmlNodePtr a = parent; a != NULL; a = a->parent)
+        d->enveloped |= a == target->parent;
+    return LSIGN_OK;
+}
+
+/*
+ * A XAdES counter-signature: in the UnsignedSignatureProperties of the
+ * signature countersign_id, over its SignatureValue (given an Id if it has
+ * none, unless a timestamp already covers that element as it is).
+ */
+static int countersignature(job *j, data_ref *d)
+{
+    xmlAttrPtr a = xmlGetID(j->doc, (const xmlChar *)j->o->countersign_id);
+    xmlNodePtr target = a != NULL ? a->parent : NULL;
+    xmlNodePtr value = lsi_xml_child(target, LSI_NS_DS, "SignatureValue");
+    xmlNodePtr usp = value != NULL ? lsi_xades_unsigned_properties(target) : NULL;
+    char *id = value != NULL ? lsi_xml_attr(value, "Id") : NULL;
+
+    if (!lsi_xml_is(target, LSI_NS_DS, "Signature") || value == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: no ds:Signature has Id '%.64s'",
+                         j->o->countersign_id);
+    if (usp == NULL)
+        return free(id), lsi_error(LSIGN_E_UNSUPPORTED,
+                                   "XML signing: only XAdES signatures can be counter-signed");
+    if (id == NULL && lsi_xml_child(usp, LSI_NS_XADES, "SignatureTimeStamp") != NULL)
+        return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: the signature to counter-sign has "
+                                              "no SignatureValue Id and a timestamp over it");
+    if (id == NULL) {
+        snprintf(d->uri, sizeof d->uri, "#%.*s-value", ID_MAX - 8, j->o->countersign_id);
+        xmlSetProp(value, (const xmlChar *)"Id", (const xmlChar *)d->uri + 1);
+    } else {
+        snprintf(d->uri, sizeof d->uri, "#%.*s", ID_MAX - 1, id);
+    }
+    free(id);
+    d->type = LSI_XADES_COUNTERSIGNED_TYPE;
+    return xmlAddChild(lsi_xml_add(usp, usp->ns, "CounterSignature", NULL), j->sig) != NULL
+               ? LSIGN_OK
+               : lsi_error_nomem();
+}
+
+/* The ds:Signature skeleton placed where the options say, with the signed data's reference. */
 static int place_signature(job *j)
 {
-    xmlNodePtr parent = NULL, target = NULL, root = xmlDocGetRootElement(j->doc);
-    const char *ref_uri = "";
-    char uri[ID_MAX + 16];
-    int rc = LSIGN_OK, enveloped = 1;
+    data_ref d = {"", NULL, 0, 1, NULL};
+    char value_id[ID_MAX + 8];
+    int rc = LSIGN_OK;
 
     if ((j->sig = xmlNewDocNode(j->doc, NULL, (const xmlChar *)"Signature", NULL)) == NULL ||
         (j->ds = xmlNewNs(j->sig, (const xmlChar *)LSI_NS_DS, (const xmlChar *)"ds")) == NULL)
         return lsi_error_nomem();
     xmlSetNs(j->sig, j->ds);
     with_attr(j->sig, "Id", j->id);
-    if (j->o->placement == LSIGN_XML_DETACHED) {
-        xmlDocSetRootElement(j->doc, j->sig);
-        ref_uri = j->o->detached_uri;
-        enveloped = 0;
-    } else if (j->o->placement == LSIGN_XML_ENVELOPING) {
-        xmlUnlinkNode(root);
-        xmlDocSetRootElement(j->doc, j->sig);
-        snprintf(uri, sizeof uri, "#%s-object", j->id);
-        ref_uri = uri;
-        enveloped = 0;
-    } else {
-        const char *rid = j->o->reference_id != NULL                    ? j->o->reference_id
-                          : j->o->profile == LSIGN_XML_PROFILE_EINVOICE ? "data"
-                                                                        : NULL;
-        if ((rc = find_parent(j, &parent)) != LSIGN_OK)
-            return rc;
-        xmlAddChild(parent, j->sig);
-        if (rid != NULL) {
-            xmlAttrPtr a = xmlGetID(j->doc, (const xmlChar *)rid);
-            if (a == NULL || (target = a->parent) == NULL)
-                return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: no element has Id '%.64s'",
-                                 rid);
-            snprintf(uri, sizeof uri, "#%.*s", ID_MAX - 1, rid);
-            ref_uri = uri;
-            enveloped = 0;
-            for (xmlNodePtr a2 = parent; a2 != NULL; a2 = a2->parent)
-                enveloped |= a2 == target;
-        }
-    }
+    if (j->o->countersign_id != NULL)
+        rc = countersignature(j, &d);
+    else if (j->o->placement == LSIGN_XML_DETACHED)
+        detached(j, &d);
+    else if (j->o->placement == LSIGN_XML_ENVELOPING)
+        enveloping(j, &d);
+    else
+        rc = enveloped(j, &d);
+    if (rc != LSIGN_OK)
+        return rc;
     j->signed_info = lsi_xml_add(j->sig, j->ds, "SignedInfo", NULL);
     if (with_attr(lsi_xml_add(j->signed_info, j->ds, "CanonicalizationMethod", NULL), "Algorithm",
                   lsi_xml_c14n_uri(j->c14n)) == NULL ||
@@ -220,15 +288,15 @@ static int place_signature(job *j)
                   lsi_xml_signature_uri(j->o->digest, j->scheme)) == NULL)
         return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: no XMLDSig algorithm for this key");
     snprintf(j->ref_id, sizeof j->ref_id, "%s-ref0", j->id);
-    if (add_reference(j, j->ref_id, ref_uri, NULL, enveloped,
-                      j->o->placement != LSIGN_XML_DETACHED) == NULL ||
-        lsi_xml_add(j->sig, j->ds, "SignatureValue", NULL) == NULL)
+    snprintf(value_id, sizeof value_id, "%s-value", j->id);
+    if (add_reference(j, j->ref_id, d.uri, d.type, d.enveloped, d.transforms) == NULL ||
+        with_attr(lsi_xml_add(j->sig, j->ds, "SignatureValue", NULL), "Id", value_id) == NULL)
         return lsi_error_nomem();
-    if (j->o->placement == LSIGN_XML_ENVELOPING) {
-        xmlNodePtr object = with_attr(lsi_xml_add(j->sig, j->ds, "Object", NULL), "Id", uri + 1);
+    if (d.root != NULL) {
+        xmlNodePtr object = with_attr(lsi_xml_add(j->sig, j->ds, "Object", NULL), "Id", d.uri + 1);
         if (object == NULL)
             return lsi_error_nomem();
-        xmlAddChild(object, root);
+        xmlAddChild(object, d.root);
     }
     return LSIGN_OK;
 }

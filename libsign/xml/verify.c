@@ -319,7 +319,7 @@ static time_t property_signing_time(judged *j)
 /* Timestamp, chain, revocation and level, as for PDF signatures. */
 static int judge_trust(session *s, judged *j, lsi_xades_found *x)
 {
-    lsi_trust t = {s->ctx, s->store, &x->values};
+    lsi_trust t = {s->ctx, s->store, &x->values, "the XAdES RevocationValues"};
     STACK_OF(X509) *chain = NULL;
     int64_t poe = 0;
     int embedded = 0;

@@ -127,8 +127,7 @@ xmlNodePtr lsi_xades_qualifying(xmlNodePtr sig)
     return NULL;
 }
 
-/* The UnsignedSignatureProperties of `sig`, made when missing. */
-static xmlNodePtr unsigned_props(xmlNodePtr sig)
+xmlNodePtr lsi_xades_unsigned_properties(xmlNodePtr sig)
 {
     xmlNodePtr qp = lsi_xades_qualifying(sig), up, usp;
     xmlNsPtr xa = qp != NULL ? qp->ns : NULL;
@@ -144,7 +143,8 @@ static xmlNodePtr unsigned_props(xmlNodePtr sig)
 
 int lsi_xades_add_timestamp(const lsign_ctx *ctx, xmlNodePtr sig)
 {
-    xmlNodePtr usp = unsigned_props(sig), value = lsi_xml_child(sig, LSI_NS_DS, "SignatureValue");
+    xmlNodePtr usp = lsi_xades_unsigned_properties(sig),
+               value = lsi_xml_child(sig, LSI_NS_DS, "SignatureValue");
     xmlNodePtr ts = lsi_xml_add(usp, usp != NULL ? usp->ns : NULL, "SignatureTimeStamp", NULL);
     xmlNodePtr cm = lsi_xml_add(ts, ds_ns(sig), "CanonicalizationMethod", NULL);
     unsigned char *data = NULL, *token = NULL;
@@ -200,7 +200,7 @@ static STACK_OF(X509) * timestamp_certs(xmlNodePtr usp)
 int lsi_xades_add_values(const lsign_ctx *ctx, xmlNodePtr sig, X509 *signer,
                          STACK_OF(X509) * untrusted, int allow_revoked)
 {
-    xmlNodePtr usp = unsigned_props(sig), certs, revs;
+    xmlNodePtr usp = lsi_xades_unsigned_properties(sig), certs, revs;
     STACK_OF(X509) *tsa = usp != NULL ? timestamp_certs(usp) : NULL;
     X509_STORE *store = lsi_ctx_trust_store(ctx);
     lsi_rev_set set;

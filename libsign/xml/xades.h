@@ -19,7 +19,8 @@
 #include "validate/report.h"
 #include "xml/dsig.h"
 
-#define LSI_XADES_SIGNED_PROPS_TYPE "http://uri.etsi.org/01903#SignedProperties"
+#define LSI_XADES_SIGNED_PROPS_TYPE  "http://uri.etsi.org/01903#SignedProperties"
+#define LSI_XADES_COUNTERSIGNED_TYPE "http://uri.etsi.org/01903#CountersignedSignature"
 
 /* What the signed properties say. */
 typedef struct lsi_xades_props {
@@ -71,6 +72,9 @@ void lsi_xades_found_clear(lsi_xades_found *f);
 /* An xs:dateTime ("2026-12-02T14:00:00Z", "+07:00", fractions) in seconds since 1970; 0 if not one.
  */
 int64_t lsi_xades_parse_time(const char *s);
+
+/* The UnsignedSignatureProperties of a XAdES `sig`, made when missing; NULL without XAdES. */
+xmlNodePtr lsi_xades_unsigned_properties(xmlNodePtr sig);
 
 /* The QualifyingProperties of `sig` (Target "#sig_id"), or NULL. */
 xmlNodePtr lsi_xades_qualifying(xmlNodePtr sig);
