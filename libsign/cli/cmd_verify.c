@@ -11,7 +11,16 @@
 
 #include "cli.h"
 
-enum { OPT_TRUST = 256, OPT_INTERMEDIATES, OPT_REVOCATION, OPT_JSON, OPT_LANG, OPT_HELP };
+enum {
+    OPT_TRUST = 256,
+    OPT_INTERMEDIATES,
+    OPT_REVOCATION,
+    OPT_JSON,
+    OPT_LANG,
+    OPT_HELP,
+    OPT_DETACHED,
+    OPT_XML_ANY_REFERENCE
+};
 
 static const struct option long_options[] = {
     {"trust", required_argument, NULL, OPT_TRUST},
@@ -20,6 +29,8 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"lang", required_argument, NULL, OPT_LANG},
     {"help", no_argument, NULL, OPT_HELP},
+    {"detached", required_argument, NULL, OPT_DETACHED},
+    {"xml-allow-any-reference", no_argument, NULL, OPT_XML_ANY_REFERENCE},
     {NULL, 0, NULL, 0}};
 
 static const cli_choice policies[] = {{"offline", LSIGN_REVOCATION_OFFLINE},
@@ -35,6 +46,8 @@ typedef struct verify_args {
     const char *trust[MAX_TRUST], *intermediates[MAX_TRUST];
     size_t ntrust, nintermediates;
     int revocation, json, lang;
+    const char *detached; /* the data of detached XML signatures, referenced by its name */
+    int any_reference;
     char *const *files;
     size_t nfiles;
 } verify_args;
@@ -54,6 +67,10 @@ void cli_verify_help(void)
           "                       issuers from their AIA caIssuers URL) or none\n"
           "  --json               one JSON report per FILE (an array for several FILEs)\n"
           "  --lang L             vi (default) or en, for the text report\n"
+          "XML signatures (files starting with '<'):\n"
+          "  --detached F         the data a detached signature references by F's name\n"
+          "  --xml-allow-any-reference  accept signed elements anywhere in the document\n"
+          "                       (then read the signed content from the report only)\n"
           "\n"
           "Exit status: 0 every FILE is TOTAL-PASSED, 1 some FILE is not (or could not\n"
           "be read), 2 usage error, 3 --trust could not be loaded.\n",
@@ -82,6 +99,8 @@ static int parse(verify_args *a, int argc, char *argv[])
             rc = cli_parse_choice("verify", "--revocation", optarg, policies, &a->revocation);
             break;
         case OPT_JSON: a->json = 1; break;
+        case OPT_DETACHED: a->detached = optarg; break;
+        case OPT_XML_ANY_REFERENCE: a->any_reference = 1; break;
         case OPT_LANG:
             rc = cli_parse_choice("verify", "--lang", optarg, languages, &a->lang);
             break;
@@ -134,6 +153,27 @@ static int looks_like_xml(const char *path)
     return i < n && head[i] == '<';
 }
 
+/* An XML document, with the detached data and reference policy of the command line. */
+static int verify_xml(const verify_args *a, lsign_ctx *ctx, lsign_input *in, const char *name,
+                      lsign_report **report)
+{
+    lsign_xml_verify_options o = LSIGN_XML_VERIFY_OPTIONS_INIT;
+    lsign_input *data = NULL;
+    const char *base = a->detached != NULL ? strrchr(a->detached, '/') : NULL;
+    int rc = LSIGN_OK;
+
+    o.allow_any_element_reference = a->any_reference;
+    if (a->detached != NULL) {
+        o.detached_uri = base != NULL ? base + 1 : a->detached;
+        rc = lsign_input_from_path(&data, a->detached);
+        o.detached_data = data;
+    }
+    if (rc == LSIGN_OK)
+        rc = lsign_xml_verify(ctx, in, name, &o, report);
+    lsign_input_free(data);
+    return rc;
+}
+
 static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
 {
     const char *name = a->files[i];
@@ -145,7 +185,7 @@ static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
     int rc = lsign_input_from_path(&in, name);
 
     if (rc == LSIGN_OK)
-        rc = looks_like_xml(name) ? lsign_xml_verify(ctx, in, name, NULL, &report)
+        rc = looks_like_xml(name) ? verify_xml(a, ctx, in, name, &report)
                                   : lsign_pdf_verify(ctx, in, name, &report);
     if (rc != LSIGN_OK) {
         cli_error("%s: %s", name, lsign_last_error());

@@ -52,6 +52,7 @@ typedef struct judged {
     X509 *signer;           /* the certificate whose key verified it (not owned) */
     lsi_xml_ref *refs;
     size_t nrefs;
+    int envelops; /* a reference with the enveloped-signature transform contains it */
     lsi_report_sig *rs;
 } judged;
 
@@ -99,9 +100,9 @@ static int same_name(const xmlNode *a, const xmlNode *b)
 }
 
 /* What a same-document target is to signature `sig`; NULL when it is out of place. */
-static const char *target_kind(session *s, xmlNodePtr sig, xmlNodePtr target, const char **why)
+static const char *target_kind(session *s, const judged *j, xmlNodePtr target, const char **why)
 {
-    xmlNodePtr root = xmlDocGetRootElement(s->doc);
+    xmlNodePtr root = xmlDocGetRootElement(s->doc), sig = j->sig;
 
     *why = "is out of place (signature wrapping?)";
     if (target == root)
@@ -128,30 +129,48 @@ static const char *target_kind(session *s, xmlNodePtr sig, xmlNodePtr target, co
         return "signature-value";
     if (s->o->allow_any_element_reference)
         return "element";
-    if (is_ancestor(target, sig) || (target->parent != NULL && is_ancestor(target->parent, sig))) {
-        for (xmlNodePtr c = target->parent->children; c != NULL; c = c->next)
-            if (c != target && same_name(c, target)) {
-                *why = "has a sibling of the same name that is not signed (signature wrapping?)";
-                return NULL;
-            }
-        return "element";
+    if (!is_ancestor(target, sig)) {
+        /* An enveloped signature signs what contains it; anything else is another story. */
+        if (j->envelops) {
+            *why = "is neither the document nor an ancestor of this enveloped signature "
+                   "(signature wrapping?)";
+            return NULL;
+        }
+        if (!is_ancestor(target->parent, sig))
+            return NULL;
     }
-    return NULL;
+    for (xmlNodePtr c = target->parent->children; c != NULL; c = c->next)
+        if (c != target && same_name(c, target)) {
+            *why = "has a sibling of the same name that is not signed (signature wrapping?)";
+            return NULL;
+        }
+    return "element";
+}
+
+/* The element a same-document reference points at (the document element for ""), or NULL. */
+static xmlNodePtr ref_target(const xmlDoc *doc, const lsi_xml_ref *r)
+{
+    xmlAttrPtr id;
+
+    if (r->external)
+        return NULL;
+    if (r->uri[0] == '\0')
+        return xmlDocGetRootElement(doc);
+    id = xmlGetID((xmlDocPtr)doc, (const xmlChar *)r->uri + 1);
+    return id != NULL ? id->parent : NULL;
 }
 
 /* Where reference r's data sits; failures of placement go to the report. */
 static void judge_reference(session *s, judged *j, const lsi_xml_ref *r)
 {
-    xmlNodePtr root = xmlDocGetRootElement(s->doc), target = NULL;
+    xmlNodePtr target = NULL;
     const char *kind = "external", *why = "";
     char *path = NULL;
 
     if (!r->external) {
-        xmlAttrPtr id = r->uri[0] == '#' ? xmlGetID(s->doc, (const xmlChar *)r->uri + 1) : NULL;
-        target = r->uri[0] == '\0' ? root : id != NULL ? id->parent : NULL;
-        if (target == NULL)
+        if ((target = ref_target(s->doc, r)) == NULL)
             return; /* xmlsec has already failed it */
-        kind = r->uri[0] == '\0' ? "document" : target_kind(s, j->sig, target, &why);
+        kind = r->uri[0] == '\0' ? "document" : target_kind(s, j, target, &why);
         path = r->uri[0] == '\0' ? strdup("/") : lsi_xml_path(target);
     }
     if (kind == NULL)
@@ -186,6 +205,10 @@ static int check_references(session *s, judged *j)
         lsi_report_sig_fail(j->rs, LSI_TOTAL_FAILED, LSI_SUB_FORMAT_FAILURE, "%s",
                             lsign_last_error());
         return LSIGN_OK;
+    }
+    for (size_t i = 0; rc == LSIGN_OK && i < j->nrefs; i++) {
+        xmlNodePtr target = j->refs[i].enveloped ? ref_target(s->doc, &j->refs[i]) : NULL;
+        j->envelops |= target != NULL && is_ancestor(target, j->sig);
     }
     for (size_t i = 0; rc == LSIGN_OK && i < j->nrefs; i++) {
         const lsi_xml_ref *r = &j->refs[i];
@@ -300,10 +323,7 @@ static xmlNodePtr find_signing_time(xmlNodePtr n, int depth)
 static time_t property_signing_time(judged *j)
 {
     for (size_t i = 0; i < j->nrefs; i++) {
-        xmlAttrPtr id = j->refs[i].ok && j->refs[i].uri != NULL && j->refs[i].uri[0] == '#'
-                            ? xmlGetID(j->sig->doc, (const xmlChar *)j->refs[i].uri + 1)
-                            : NULL;
-        xmlNodePtr prop = id != NULL ? id->parent : NULL;
+        xmlNodePtr prop = j->refs[i].ok ? ref_target(j->sig->doc, &j->refs[i]) : NULL;
         xmlNodePtr t =
             prop != NULL && is_ancestor(j->sig, prop) ? find_signing_time(prop, 3) : NULL;
         xmlChar *text = t != NULL ? xmlNodeGetContent(t) : NULL;
