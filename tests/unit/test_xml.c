@@ -228,6 +228,45 @@ static void test_limits(void **state)
     free(fine);
 }
 
+/* Every byte of the signed DLHDon of a signed e-invoice changed, one at a time: never TOTAL-PASSED.
+ */
+static void test_every_byte_of_signed_element(void **state)
+{
+    lsign_xml_sign_options o = LSIGN_XML_SIGN_OPTIONS_INIT;
+    size_t len, checked = 0;
+    char *input =
+        (char *)test_read_file(test_path("LIBSIGN_TEST_DATA", "xml/einvoice-input.xml"), &len);
+    char *doc = realloc(input, len + 1), *start, *end;
+    lsign_report *r;
+    int rc;
+
+    (void)state;
+    doc[len] = 0;
+    o.profile = LSIGN_XML_PROFILE_EINVOICE;
+    o.parent_xpath = "/HDon/DSCKS/NBan";
+    input = sign_doc(doc, &o, &rc);
+    assert_non_null(input);
+    start = strstr(input, "<DLHDon");
+    end = strstr(input, "</DLHDon>");
+    assert_non_null(start);
+    assert_non_null(end);
+    r = verify_doc(ctx, input, &rc);
+    assert_string_equal(lsign_report_status(r), "TOTAL-PASSED");
+    lsign_report_free(r);
+    for (char *p = start; p < end + strlen("</DLHDon>"); p++, checked++) {
+        char saved = *p;
+        *p = saved == 'x' ? 'y' : 'x';
+        r = verify_doc(ctx, input, &rc);
+        if (rc == LSIGN_OK && strcmp(lsign_report_status(r), "TOTAL-PASSED") == 0)
+            fail_msg("byte %td of DLHDon changed: still TOTAL-PASSED", p - start);
+        lsign_report_free(r);
+        *p = saved;
+    }
+    assert_true(checked > 2000);
+    free(input);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_bad_options_write_nothing),
         cmocka_unit_test(test_dtd_refused),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_every_byte_of_signed_element),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
