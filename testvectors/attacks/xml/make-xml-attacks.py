@@ -265,8 +265,9 @@ def build():
                           "<HDon>", '<HDon xmlns="">', "Object"))
     add("xsw-wrap-document-enveloped.xml", "XSW", "base-enveloped.xml",
         "the ds:Signature made the document element, KetQuaThuTuc moved into a new ds:Object of it "
-        '(URI="" with enveloped-signature then selects nothing but whitespace)',
-        "TOTAL-FAILED", "FORMAT_FAILURE",
+        '(URI="" with enveloped-signature then selects nothing but whitespace: the digest no longer '
+        "matches)",
+        "TOTAL-FAILED", "HASH_FAILURE",
         xsw_wrap_document(E, '<ds:Signature xmlns:ds="%s">' % DSIG, "</ds:Signature>",
                           '<KetQuaThuTuc PhienBan="1.0">', '<KetQuaThuTuc PhienBan="1.0">', "ds:Object"))
     add("xsw-comment-injection-idref.xml", "XSW", "base-idref.xml",
@@ -409,8 +410,9 @@ def build():
     add("key-signed-by-ca.xml", "KEY", "base-enveloped.xml",
         "base-enveloped's template signed by the issuing CA's own key (inter-ca.key of the fixed PKI: "
         "keyUsage keyCertSign, cRLSign only), inter-ca.crt alone in X509Data: it chains to the root, "
-        "but a CA certificate is not a signing certificate",
-        "INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE",
+        "but a CA certificate is not a signing certificate (its key usage excludes signatures: "
+        "TOTAL-FAILED SIG_CONSTRAINTS_FAILURE, as for PDF signatures)",
+        "TOTAL-FAILED", "SIG_CONSTRAINTS_FAILURE",
         sign(xmlsig.enveloped(XADES, enveloped_sig()), key=os.path.join(xmlsig.PKI, "inter-ca.key"),
              certs=[xmlsig.INTER_CA]))
     victim_x509 = re.search(r"<ds:X509Data>.*?</ds:X509Data>", E, re.S).group(0)
