@@ -193,8 +193,9 @@ void cli_sign_help(void)
 {
     fputs("Usage: libsign sign --key KEY [OPTION]... FILE -o OUT\n"
           "   or: libsign sign --key KEY [OPTION]... FILE... --output-dir DIR\n"
-          "Signs PDF files (PAdES baseline B-B) as incremental updates: every input's bytes\n"
-          "stay an exact prefix of its output, and inputs are never changed.\n"
+          "Signs PDF files (PAdES) as incremental updates: every input's bytes stay an\n"
+          "exact prefix of its output; signs XML files (XAdES, edXML, e-invoices) with an\n"
+          "added ds:Signature. Inputs are never changed.\n"
           "\n"
           "Key:\n"
           "  --key KEY            a PKCS#11 URI (pkcs11:token=LABEL;id=%01;type=private), a\n"

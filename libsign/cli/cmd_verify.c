@@ -54,27 +54,28 @@ typedef struct verify_args {
 
 void cli_verify_help(void)
 {
-    fputs("Usage: libsign verify [--trust PEM|DIR]... [--revocation offline|online|none]\n"
-          "                      [--json] [--lang vi|en] FILE...\n"
-          "Checks every signature of each PDF: structure, digest, CMS signature, the chain\n"
-          "to a trusted root at the best proof of existence (timestamps), revocation.\n"
-          "\n"
-          "  --trust F            trusted roots: a PEM file or a directory (repeatable)\n"
-          "  --intermediates F    untrusted CA certificates (PEM) to complete chains of\n"
-          "                       signatures that embed only their signer's (repeatable)\n"
-          "  --revocation P       offline (default: only evidence in the file), online\n"
-          "                       (fetch OCSP/CRL when the file has none, and missing\n"
-          "                       issuers from their AIA caIssuers URL) or none\n"
-          "  --json               one JSON report per FILE (an array for several FILEs)\n"
-          "  --lang L             vi (default) or en, for the text report\n"
-          "XML signatures (files starting with '<'):\n"
-          "  --detached F         the data a detached signature references by F's name\n"
-          "  --xml-allow-any-reference  accept signed elements anywhere in the document\n"
-          "                       (then read the signed content from the report only)\n"
-          "\n"
-          "Exit status: 0 every FILE is TOTAL-PASSED, 1 some FILE is not (or could not\n"
-          "be read), 2 usage error, 3 --trust could not be loaded.\n",
-          stdout);
+    fputs(
+        "Usage: libsign verify [--trust PEM|DIR]... [--revocation offline|online|none]\n"
+        "                      [--json] [--lang vi|en] FILE...\n"
+        "Checks every signature of each PDF or XML file: structure, digests, signature, the chain\n"
+        "to a trusted root at the best proof of existence (timestamps), revocation.\n"
+        "\n"
+        "  --trust F            trusted roots: a PEM file or a directory (repeatable)\n"
+        "  --intermediates F    untrusted CA certificates (PEM) to complete chains of\n"
+        "                       signatures that embed only their signer's (repeatable)\n"
+        "  --revocation P       offline (default: only evidence in the file), online\n"
+        "                       (fetch OCSP/CRL when the file has none, and missing\n"
+        "                       issuers from their AIA caIssuers URL) or none\n"
+        "  --json               one JSON report per FILE (an array for several FILEs)\n"
+        "  --lang L             vi (default) or en, for the text report\n"
+        "XML signatures (files starting with '<'):\n"
+        "  --detached F         the data a detached signature references by F's name\n"
+        "  --xml-allow-any-reference  accept signed elements anywhere in the document\n"
+        "                       (then read the signed content from the report only)\n"
+        "\n"
+        "Exit status: 0 every FILE is TOTAL-PASSED, 1 some FILE is not (or could not\n"
+        "be read), 2 usage error, 3 --trust could not be loaded.\n",
+        stdout);
 }
 
 static int parse(verify_args *a, int argc, char *argv[])
