@@ -149,7 +149,8 @@ int lsi_xml_c14n(xmlNodePtr node, xmlNodePtr method, unsigned char **out, size_t
         rc = lsi_error_nomem();
     if (rc == LSIGN_OK) {
         *len = xmlSecBufferGetSize(result);
-        memcpy(*out, xmlSecBufferGetData(result), *len);
+        if (*len > 0) /* an empty buffer may have no data at all */
+            memcpy(*out, xmlSecBufferGetData(result), *len);
     }
     if (nodes != NULL)
         xmlSecNodeSetDestroy(nodes);
@@ -252,7 +253,8 @@ static void detached_reference(lsi_xml_ref *r, int sign, const unsigned char *da
     else
         snprintf(r->reason, sizeof r->reason, "the digest of the detached data does not match");
     if (r->ok && !sign && (r->content = malloc(len > 0 ? len : 1)) != NULL) {
-        memcpy(r->content, data, len);
+        if (len > 0)
+            memcpy(r->content, data, len);
         r->content_len = len;
     }
     xmlFree(have);
@@ -302,7 +304,8 @@ static int xmlsec_reference(xmlSecDSigCtxPtr d, lsi_xml_ref *r)
     pre = xmlSecDSigReferenceCtxGetPreDigestBuffer(rc);
     if (pre != NULL && (r->content = malloc(xmlSecBufferGetSize(pre) + 1)) != NULL) {
         r->content_len = xmlSecBufferGetSize(pre);
-        memcpy(r->content, xmlSecBufferGetData(pre), r->content_len);
+        if (r->content_len > 0) /* an empty buffer may have no data at all */
+            memcpy(r->content, xmlSecBufferGetData(pre), r->content_len);
     }
     xmlSecDSigReferenceCtxDestroy(rc);
     return LSIGN_OK;

@@ -259,11 +259,35 @@ static int countersignature(job *j, data_ref *d)
                : lsi_error_nomem();
 }
 
-/* The ds:Signature skeleton placed where the options say, with the signed data's reference. */
+/* SignedInfo with the data's reference, and an empty SignatureValue. */
+static int signed_info(job *j, const data_ref *d)
+{
+    char value_id[ID_MAX + 8];
+
+    j->signed_info = lsi_xml_add(j->sig, j->ds, "SignedInfo", NULL);
+    if (with_attr(lsi_xml_add(j->signed_info, j->ds, "CanonicalizationMethod", NULL), "Algorithm",
+                  lsi_xml_c14n_uri(j->c14n)) == NULL ||
+        with_attr(lsi_xml_add(j->signed_info, j->ds, "SignatureMethod", NULL), "Algorithm",
+                  lsi_xml_signature_uri(j->o->digest, j->scheme)) == NULL)
+        return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: no XMLDSig algorithm for this key");
+    snprintf(j->ref_id, sizeof j->ref_id, "%s-ref0", j->id);
+    snprintf(value_id, sizeof value_id, "%s-value", j->id);
+    if (add_reference(j, j->ref_id, d->uri, d->type, d->enveloped, d->transforms) == NULL ||
+        with_attr(lsi_xml_add(j->sig, j->ds, "SignatureValue", NULL), "Id", value_id) == NULL)
+        return lsi_error_nomem();
+    return LSIGN_OK;
+}
+
+/*
+ * The ds:Signature skeleton placed where the options say, with the signed
+ * data's reference. A signature that could not be placed is freed by the
+ * caller (it has no parent); an enveloped document element always ends in
+ * the ds:Object, so nothing is lost from the tree.
+ */
 static int place_signature(job *j)
 {
     data_ref d = {"", NULL, 0, 1, NULL};
-    char value_id[ID_MAX + 8];
+    xmlNodePtr object;
     int rc = LSIGN_OK;
 
     if ((j->sig = xmlNewDocNode(j->doc, NULL, (const xmlChar *)"Signature", NULL)) == NULL ||
@@ -279,26 +303,16 @@ static int place_signature(job *j)
         enveloping(j, &d);
     else
         rc = enveloped(j, &d);
-    if (rc != LSIGN_OK)
-        return rc;
-    j->signed_info = lsi_xml_add(j->sig, j->ds, "SignedInfo", NULL);
-    if (with_attr(lsi_xml_add(j->signed_info, j->ds, "CanonicalizationMethod", NULL), "Algorithm",
-                  lsi_xml_c14n_uri(j->c14n)) == NULL ||
-        with_attr(lsi_xml_add(j->signed_info, j->ds, "SignatureMethod", NULL), "Algorithm",
-                  lsi_xml_signature_uri(j->o->digest, j->scheme)) == NULL)
-        return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: no XMLDSig algorithm for this key");
-    snprintf(j->ref_id, sizeof j->ref_id, "%s-ref0", j->id);
-    snprintf(value_id, sizeof value_id, "%s-value", j->id);
-    if (add_reference(j, j->ref_id, d.uri, d.type, d.enveloped, d.transforms) == NULL ||
-        with_attr(lsi_xml_add(j->sig, j->ds, "SignatureValue", NULL), "Id", value_id) == NULL)
-        return lsi_error_nomem();
+    if (rc == LSIGN_OK)
+        rc = signed_info(j, &d);
     if (d.root != NULL) {
-        xmlNodePtr object = with_attr(lsi_xml_add(j->sig, j->ds, "Object", NULL), "Id", d.uri + 1);
-        if (object == NULL)
-            return lsi_error_nomem();
-        xmlAddChild(object, d.root);
+        object = with_attr(lsi_xml_add(j->sig, j->ds, "Object", NULL), "Id", d.uri + 1);
+        if (object == NULL || xmlAddChild(object, d.root) == NULL) {
+            xmlFreeNode(d.root);
+            rc = lsi_error_nomem();
+        }
     }
-    return LSIGN_OK;
+    return rc;
 }
 
 static int add_cert(job *j, xmlNodePtr x509data, X509 *cert)
@@ -495,6 +509,8 @@ int lsign_xml_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsi
     if (rc == LSIGN_OK)
         rc = lsi_stream_finish(output, out, lsi_output_write(out, bytes, len));
     xmlFree(bytes);
+    if (j.sig != NULL && j.sig->parent == NULL)
+        xmlFreeNode(j.sig);
     xmlFreeDoc(j.doc);
     return rc == LSIGN_OK ? rc : lsi_error_wrap("XML signing");
 }
