@@ -7,11 +7,29 @@
 
 #include <stdarg.h>
 
-/* Exit statuses, the same for every subcommand. */
-#define CLI_EXIT_OK     0 /* every file was processed */
-#define CLI_EXIT_FAILED 1 /* at least one file failed; the others were processed */
-#define CLI_EXIT_USAGE  2 /* bad command line: unknown flag, missing or bad value */
-#define CLI_EXIT_SETUP  3 /* the key (or the context) could not be set up; no file processed */
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses, the same for every subcommand (the man page and README list them). */
+#define CLI_EXIT_OK         0 /* everything succeeded; verify: every FILE is TOTAL-PASSED */
+#define CLI_EXIT_NOT_PASSED 1 /* verify ran and some FILE is not TOTAL-PASSED */
+#define CLI_EXIT_USAGE      2 /* bad command line: unknown flag, missing or bad value */
+#define CLI_EXIT_INPUT      3 /* an input file (or --trust) is unreadable, damaged or refused */
+#define CLI_EXIT_KEY        4 /* the key, token or PIN */
+#define CLI_EXIT_NETWORK    5 /* the TSA, an OCSP responder or a CRL server */
+#define CLI_EXIT_PARTIAL    6 /* a batch where some files succeeded and some failed */
+
+/* Writes `s` (UTF-8, may be NULL: null) to `f` as a JSON string. */
+void cli_json_string(FILE *f, const char *s);
+
+/* The exit status for an operation that failed with the lsign_status `code`. */
+int cli_exit_for(int code);
+
+/*
+ * A batch's exit status: OK when nothing failed, PARTIAL when some files
+ * succeeded, else the status of the first failure (`first`, a CLI_EXIT_*).
+ */
+int cli_batch_exit(size_t succeeded, size_t failed, int first);
 
 /* The program's name in messages. */
 #define CLI_NAME "libsign"

@@ -53,8 +53,9 @@ void cli_extend_help(void)
           "  -o, --output OUT     the extended file ('-': standard output)\n"
           "  -q, --quiet          print nothing but errors\n"
           "\n"
-          "Exit status: 0 done, 1 the file could not be extended (the message says why;\n"
-          "no output is written), 2 usage error, 3 --trust could not be loaded.\n",
+          "Exit status: 0 done, 2 usage error, 3 the file (or --trust) could not be read,\n"
+          "is damaged or refused, 5 the TSA, an OCSP responder or a CRL server failed; on\n"
+          "failure no output is written and the message says why.\n",
           stdout);
 }
 
@@ -102,7 +103,7 @@ static int make_ctx(const extend_args *a, lsign_ctx **ctx)
 
     if (lsign_ctx_new(ctx, NULL) != LSIGN_OK) {
         cli_error("%s", lsign_last_error());
-        return CLI_EXIT_SETUP;
+        return CLI_EXIT_INPUT;
     }
     if (!a->quiet)
         lsign_ctx_set_log(*ctx, LSIGN_LOG_WARNING, cli_log_to_stderr, NULL);
@@ -128,7 +129,7 @@ static int run(const extend_args *a, lsign_ctx *ctx)
         fprintf(stderr, "extended %s -> %s\n", a->input, a->output);
     lsign_input_free(in);
     lsign_output_free(out);
-    return rc == LSIGN_OK ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+    return cli_exit_for(rc);
 }
 
 int cli_cmd_extend(int argc, char *argv[])

@@ -293,10 +293,13 @@ void cli_sign_help(void)
           "\n"
           "Exit status:\n"
           "  0  every FILE was signed\n"
-          "  1  some FILE failed (the others were signed)\n"
           "  2  usage error: unknown option, missing or bad value; nothing was done\n"
-          "  3  the key could not be opened (wrong PIN, token or module missing, certificate\n"
-          "     expired, ...) or --trust could not be loaded; no FILE was processed\n",
+          "  3  a FILE could not be read, is damaged, or refuses the signature; or --trust\n"
+          "     could not be loaded\n"
+          "  4  the key could not be opened or used (wrong PIN, token or module missing,\n"
+          "     certificate expired, ...); no FILE was signed\n"
+          "  5  the TSA, an OCSP responder or a CRL server failed\n"
+          "  6  some FILEs were signed and others failed\n",
           stdout);
 }
 
@@ -573,7 +576,7 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
 
     if (lsign_ctx_new(ctx, NULL) != LSIGN_OK) {
         cli_error("%s", lsign_last_error());
-        return CLI_EXIT_SETUP;
+        return CLI_EXIT_INPUT;
     }
     if (!a->quiet) {
         int level = a->verbose >= 2   ? LSIGN_LOG_DEBUG
@@ -589,7 +592,7 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
     /* The key is not named in the message: a URI may hold a PIN. */
     if (lsign_signer_open(signer, *ctx, a->key, &a->signer) != LSIGN_OK) {
         cli_error("cannot open the key: %s", lsign_last_error());
-        return CLI_EXIT_SETUP;
+        return CLI_EXIT_KEY;
     }
     if (a->verbose)
         fprintf(stderr, "%s: key opened: %s\n", CLI_NAME, lsign_signer_subject(*signer));
@@ -650,7 +653,7 @@ int cli_cmd_sign(int argc, char *argv[])
     sign_args a;
     lsign_ctx *ctx = NULL;
     lsign_signer *signer = NULL;
-    int rc;
+    int rc, first = CLI_EXIT_OK;
     size_t failed = 0;
 
     memset(&a, 0, sizeof a);
@@ -658,7 +661,7 @@ int cli_cmd_sign(int argc, char *argv[])
         lsign_pdf_sign_options_init(&a.pdf, LSIGN_PDF_SIGN_OPTIONS_VERSION) != LSIGN_OK ||
         lsign_xml_sign_options_init(&a.xml, LSIGN_XML_SIGN_OPTIONS_VERSION) != LSIGN_OK) {
         cli_error("%s", lsign_last_error());
-        return CLI_EXIT_SETUP;
+        return CLI_EXIT_USAGE;
     }
     a.appearance.unit = LSIGN_UNIT_MM;
     rc = parse_options(&a, argc, argv);
@@ -680,12 +683,14 @@ int cli_cmd_sign(int argc, char *argv[])
         rc = setup(&a, &ctx, &signer);
     }
     if (rc == CLI_EXIT_OK) {
-        for (size_t i = 0; i < a.input_count; i++)
-            if (sign_one(&a, ctx, signer, i) != LSIGN_OK)
-                failed++;
+        for (size_t i = 0; i < a.input_count; i++) {
+            int one = sign_one(&a, ctx, signer, i);
+            if (one != LSIGN_OK && failed++ == 0)
+                first = cli_exit_for(one);
+        }
         if (failed > 0 && a.input_count > 1)
             cli_error("%zu of %zu files failed", failed, a.input_count);
-        rc = failed > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+        rc = cli_batch_exit(a.input_count - failed, failed, first);
     }
     lsign_signer_free(signer);
     lsign_ctx_free(ctx);

@@ -66,15 +66,16 @@ void cli_verify_help(void)
         "  --revocation P       offline (default: only evidence in the file), online\n"
         "                       (fetch OCSP/CRL when the file has none, and missing\n"
         "                       issuers from their AIA caIssuers URL) or none\n"
-        "  --json               one JSON report per FILE (an array for several FILEs)\n"
+        "  --json               {\"files\": [REPORT...]}: a report per FILE, or\n"
+        "                       {\"file\", \"error\"} for a FILE that could not be read\n"
         "  --lang L             vi (default) or en, for the text report\n"
         "XML signatures (files starting with '<'):\n"
         "  --detached F         the data a detached signature references by F's name\n"
         "  --xml-allow-any-reference  accept signed elements anywhere in the document\n"
         "                       (then read the signed content from the report only)\n"
         "\n"
-        "Exit status: 0 every FILE is TOTAL-PASSED, 1 some FILE is not (or could not\n"
-        "be read), 2 usage error, 3 --trust could not be loaded.\n",
+        "Exit status: 0 every FILE is TOTAL-PASSED, 1 some FILE is not, 2 usage error,\n"
+        "3 a FILE (or --trust) could not be read or parsed, 5 a network error.\n",
         stdout);
 }
 
@@ -124,7 +125,7 @@ static int make_ctx(const verify_args *a, lsign_ctx **ctx)
     o.revocation = a->revocation;
     if (lsign_ctx_new(ctx, &o) != LSIGN_OK) {
         cli_error("%s", lsign_last_error());
-        return CLI_EXIT_SETUP;
+        return CLI_EXIT_INPUT;
     }
     lsign_ctx_set_language(*ctx, a->lang);
     for (size_t i = 0; i < a->ntrust && rc == CLI_EXIT_OK; i++)
@@ -132,7 +133,7 @@ static int make_ctx(const verify_args *a, lsign_ctx **ctx)
     for (size_t i = 0; i < a->nintermediates && rc == CLI_EXIT_OK; i++)
         if (lsign_ctx_add_intermediates(*ctx, a->intermediates[i]) != LSIGN_OK) {
             cli_error("--intermediates: %s", lsign_last_error());
-            rc = CLI_EXIT_SETUP;
+            rc = CLI_EXIT_INPUT;
         }
     return rc;
 }
@@ -175,6 +176,12 @@ static int verify_xml(const verify_args *a, lsign_ctx *ctx, lsign_input *in, con
     return rc;
 }
 
+/*
+ * Verifies one FILE and prints its report (with --json, an element of
+ * {"files": [...]}: the report, or {"file", "error"} when it could not be
+ * verified). Returns CLI_EXIT_OK (TOTAL-PASSED), CLI_EXIT_NOT_PASSED or the
+ * status of the failure.
+ */
 static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
 {
     const char *name = a->files[i];
@@ -182,32 +189,44 @@ static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
     lsign_report *report = NULL;
     char *json = NULL;
     size_t len = 0;
-    int passed = 0;
+    int status;
     int rc = lsign_input_from_path(&in, name);
 
     if (rc == LSIGN_OK)
         rc = looks_like_xml(name) ? verify_xml(a, ctx, in, name, &report)
                                   : lsign_pdf_verify(ctx, in, name, &report);
+    if (a->json)
+        fputs(i == 0 ? "{\"files\": [" : ",\n", stdout);
     if (rc != LSIGN_OK) {
         cli_error("%s: %s", name, lsign_last_error());
-    } else if (a->json && lsign_report_json(report, &json, &len) == LSIGN_OK) {
-        printf("%s%s%s", a->nfiles > 1 && i == 0 ? "[" : "", json,
-               a->nfiles > 1 ? (i + 1 == a->nfiles ? "]\n" : ",\n") : "\n");
-    } else if (!a->json) {
-        printf("%s\n", lsign_report_text(report));
+        if (a->json) {
+            fputs("{\"file\": ", stdout);
+            cli_json_string(stdout, name);
+            fputs(", \"error\": ", stdout);
+            cli_json_string(stdout, lsign_last_error());
+            fputs("}", stdout);
+        }
+        status = cli_exit_for(rc);
+    } else {
+        if (a->json && lsign_report_json(report, &json, &len) == LSIGN_OK)
+            fputs(json, stdout);
+        else if (!a->json)
+            printf("%s\n", lsign_report_text(report));
+        status = strcmp(lsign_report_status(report), "TOTAL-PASSED") == 0 ? CLI_EXIT_OK
+                                                                          : CLI_EXIT_NOT_PASSED;
     }
-    passed = report != NULL && strcmp(lsign_report_status(report), "TOTAL-PASSED") == 0;
+    if (a->json && i + 1 == a->nfiles)
+        fputs("]}\n", stdout);
     lsign_free_string(json);
     lsign_report_free(report);
     lsign_input_free(in);
-    return passed;
+    return status;
 }
 
 int cli_cmd_verify(int argc, char *argv[])
 {
     verify_args a;
     lsign_ctx *ctx = NULL;
-    size_t passed = 0;
     int rc;
 
     memset(&a, 0, sizeof a);
@@ -220,9 +239,14 @@ int cli_cmd_verify(int argc, char *argv[])
     if (rc == CLI_EXIT_OK)
         rc = make_ctx(&a, &ctx);
     if (rc == CLI_EXIT_OK) {
-        for (size_t i = 0; i < a.nfiles; i++)
-            passed += (size_t)verify_one(&a, ctx, i);
-        rc = passed == a.nfiles ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+        /* The worst: a failure to verify, before "not passed", before OK. */
+        for (size_t i = 0; i < a.nfiles; i++) {
+            int one = verify_one(&a, ctx, i);
+            if (one > CLI_EXIT_NOT_PASSED && (rc == CLI_EXIT_OK || rc == CLI_EXIT_NOT_PASSED))
+                rc = one;
+            else if (one == CLI_EXIT_NOT_PASSED && rc == CLI_EXIT_OK)
+                rc = one;
+        }
     }
     lsign_ctx_free(ctx);
     return rc;

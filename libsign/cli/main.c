@@ -105,9 +105,43 @@ int cli_load_trust(lsign_ctx *ctx, const char *trust)
                                                       : lsign_ctx_add_trust_file(ctx, trust);
     if (rc != LSIGN_OK) {
         cli_error("--trust: %s", lsign_last_error());
-        return CLI_EXIT_SETUP;
+        return CLI_EXIT_INPUT;
     }
     return CLI_EXIT_OK;
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+int cli_exit_for(int code)
+{
+    switch (code) {
+    case LSIGN_OK: return CLI_EXIT_OK;
+    case LSIGN_E_TOKEN:
+    case LSIGN_E_PIN: return CLI_EXIT_KEY;
+    case LSIGN_E_NETWORK: return CLI_EXIT_NETWORK;
+    default: return CLI_EXIT_INPUT;
+    }
+}
+
+int cli_batch_exit(size_t succeeded, size_t failed, int first)
+{
+    return failed == 0 ? CLI_EXIT_OK : succeeded > 0 ? CLI_EXIT_PARTIAL : first;
 }
 
 int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, lsign_ctx *ctx)
@@ -139,8 +173,10 @@ static void usage(FILE *to)
             "  --version   print the version and exit\n"
             "  --help      show this help and exit\n"
             "\n"
-            "Exit status: 0 success, 1 some file failed, 2 usage error, 3 the key could not be\n"
-            "opened. '%s COMMAND --help' describes a command.\n",
+            "Exit status: 0 success (verify: every file TOTAL-PASSED), 1 verify: some file\n"
+            "is not TOTAL-PASSED, 2 usage error, 3 input file error, 4 key, token or PIN\n"
+            "error, 5 network error (TSA, OCSP, CRL), 6 some files of a batch failed.\n"
+            "'%s COMMAND --help' describes a command.\n",
             CLI_NAME, CLI_NAME);
 }
 

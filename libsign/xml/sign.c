@@ -67,28 +67,26 @@ static int check_options(job *j)
         o->c14n < LSIGN_XML_C14N_DEFAULT || o->c14n > LSIGN_XML_C14N_1_1 ||
         o->level < LSIGN_XADES_B_B || o->level > LSIGN_XADES_B_LT ||
         lsi_xml_digest_uri(o->digest) == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: an option is out of range");
+        return lsi_error(LSIGN_E_INVALID_ARG, "an option is out of range");
     if (o->profile != LSIGN_XML_PROFILE_XADES &&
         (o->placement != LSIGN_XML_ENVELOPED || o->level != LSIGN_XADES_B_B))
         return lsi_error(LSIGN_E_UNSUPPORTED,
-                         "XML signing: the edxml and einvoice profiles are enveloped XMLDSig only");
+                         "the edxml and einvoice profiles are enveloped XMLDSig only");
     if (o->countersign_id != NULL &&
         (o->profile != LSIGN_XML_PROFILE_XADES || o->placement != LSIGN_XML_ENVELOPED))
-        return lsi_error(
-            LSIGN_E_UNSUPPORTED,
-            "XML signing: a counter-signature is a XAdES signature inside the document");
+        return lsi_error(LSIGN_E_UNSUPPORTED,
+                         "a counter-signature is a XAdES signature inside the document");
     if (o->placement == LSIGN_XML_DETACHED && (o->detached_uri == NULL || *o->detached_uri == 0))
-        return lsi_error(LSIGN_E_INVALID_ARG,
-                         "XML signing: a detached signature needs detached_uri");
+        return lsi_error(LSIGN_E_INVALID_ARG, "a detached signature needs detached_uri");
     if (o->policy_id != NULL && o->policy_sha256 == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: policy_id needs policy_sha256");
+        return lsi_error(LSIGN_E_INVALID_ARG, "policy_id needs policy_sha256");
     if ((rc = lsi_signer_resolve_scheme(j->signer, o->scheme, &j->scheme)) != LSIGN_OK)
         return rc;
     if (o->profile == LSIGN_XML_PROFILE_EINVOICE &&
         (j->scheme != LSIGN_SCHEME_RSA_PKCS1 || o->digest != LSIGN_DIGEST_SHA256))
-        return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: the einvoice profile is RSA-SHA256");
+        return lsi_error(LSIGN_E_UNSUPPORTED, "the einvoice profile is RSA-SHA256");
     if (o->signature_id != NULL && (strlen(o->signature_id) >= ID_MAX - 16 || !*o->signature_id))
-        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: signature_id is empty or too long");
+        return lsi_error(LSIGN_E_INVALID_ARG, "signature_id is empty or too long");
     j->c14n = o->c14n != LSIGN_XML_C14N_DEFAULT          ? o->c14n
               : o->profile == LSIGN_XML_PROFILE_EINVOICE ? LSIGN_XML_C14N_1_0
                                                          : LSIGN_XML_C14N_EXCLUSIVE;
@@ -104,7 +102,7 @@ static int choose_id(job *j)
         return LSIGN_OK;
     }
     if (RAND_bytes(r, sizeof r) != 1)
-        return lsi_error_openssl(LSIGN_E_CRYPTO, "XML signing: no random bytes");
+        return lsi_error_openssl(LSIGN_E_CRYPTO, "no random bytes");
     snprintf(j->id, sizeof j->id, "sig-%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3],
              r[4], r[5], r[6], r[7]);
     return LSIGN_OK;
@@ -136,7 +134,7 @@ static int find_parent(job *j, xmlNodePtr *parent)
     if (r == NULL || r->type != XPATH_NODESET || r->nodesetval == NULL ||
         r->nodesetval->nodeNr != 1 || r->nodesetval->nodeTab[0]->type != XML_ELEMENT_NODE)
         rc = lsi_error(LSIGN_E_INVALID_ARG,
-                       "XML signing: parent_xpath '%.128s' selects %d elements "
+                       "parent_xpath '%.128s' selects %d elements "
                        "(exactly one needed)",
                        j->o->parent_xpath,
                        r != NULL && r->type == XPATH_NODESET && r->nodesetval != NULL
@@ -217,7 +215,7 @@ static int enveloped(job *j, data_ref *d)
     if (rid == NULL)
         return LSIGN_OK;
     if (target == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: no element has Id '%.64s'", rid);
+        return lsi_error(LSIGN_E_INVALID_ARG, "no element has Id '%.64s'", rid);
     snprintf(d->uri, sizeof d->uri, "#%.*s", ID_MAX - 1, rid);
     for (xmlNodePtr a = parent; a != NULL; a = a->parent)
         d->enveloped |= a == target->parent;
@@ -238,13 +236,13 @@ static int countersignature(job *j, data_ref *d)
     char *id = value != NULL ? lsi_xml_attr(value, "Id") : NULL;
 
     if (!lsi_xml_is(target, LSI_NS_DS, "Signature") || value == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "XML signing: no ds:Signature has Id '%.64s'",
+        return lsi_error(LSIGN_E_INVALID_ARG, "no ds:Signature has Id '%.64s'",
                          j->o->countersign_id);
     if (usp == NULL)
-        return free(id), lsi_error(LSIGN_E_UNSUPPORTED,
-                                   "XML signing: only XAdES signatures can be counter-signed");
+        return free(id),
+               lsi_error(LSIGN_E_UNSUPPORTED, "only XAdES signatures can be counter-signed");
     if (id == NULL && lsi_xml_child(usp, LSI_NS_XADES, "SignatureTimeStamp") != NULL)
-        return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: the signature to counter-sign has "
+        return lsi_error(LSIGN_E_UNSUPPORTED, "the signature to counter-sign has "
                                               "no SignatureValue Id and a timestamp over it");
     if (id == NULL) {
         snprintf(d->uri, sizeof d->uri, "#%.*s-value", ID_MAX - 8, j->o->countersign_id);
@@ -269,7 +267,7 @@ static int signed_info(job *j, const data_ref *d)
                   lsi_xml_c14n_uri(j->c14n)) == NULL ||
         with_attr(lsi_xml_add(j->signed_info, j->ds, "SignatureMethod", NULL), "Algorithm",
                   lsi_xml_signature_uri(j->o->digest, j->scheme)) == NULL)
-        return lsi_error(LSIGN_E_UNSUPPORTED, "XML signing: no XMLDSig algorithm for this key");
+        return lsi_error(LSIGN_E_UNSUPPORTED, "no XMLDSig algorithm for this key");
     snprintf(j->ref_id, sizeof j->ref_id, "%s-ref0", j->id);
     snprintf(value_id, sizeof value_id, "%s-value", j->id);
     if (add_reference(j, j->ref_id, d->uri, d->type, d->enveloped, d->transforms) == NULL ||
@@ -423,13 +421,13 @@ static int sign_signed_info(job *j)
                                 &refs, &nrefs);
     for (size_t i = 0; rc == LSIGN_OK && i < nrefs; i++)
         if (!refs[i].ok)
-            rc = lsi_error(LSIGN_E_INVALID_ARG, "XML signing: %s", refs[i].reason);
+            rc = lsi_error(LSIGN_E_INVALID_ARG, "%s", refs[i].reason);
     if (rc == LSIGN_OK)
         rc = lsi_xml_c14n(j->signed_info,
                           lsi_xml_child(j->signed_info, LSI_NS_DS, "CanonicalizationMethod"), &c14n,
                           &len);
     if (rc == LSIGN_OK && EVP_Digest(c14n, len, hash, NULL, md, NULL) != 1)
-        rc = lsi_error_openssl(LSIGN_E_CRYPTO, "XML signing: digest");
+        rc = lsi_error_openssl(LSIGN_E_CRYPTO, "digest");
     if (rc == LSIGN_OK)
         rc = lsign_signer_sign_digest(j->signer, j->o->digest, j->scheme,
                                       j->scheme == LSIGN_SCHEME_ECDSA ? LSIGN_SIGN_ECDSA_RAW : 0,

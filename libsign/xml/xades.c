@@ -218,7 +218,7 @@ int lsi_xades_add_values(const lsign_ctx *ctx, xmlNodePtr sig, X509 *signer,
     for (size_t i = 0; rc == LSIGN_OK && !allow_revoked && i < set.count; i++)
         if (set.items[i].status == LSI_REV_REVOKED && set.items[i].cert != NULL) {
             char *who = lsi_name_utf8(X509_get_subject_name(set.items[i].cert));
-            rc = lsi_error(LSIGN_E_POLICY, "B-LT: a certificate of the chain is revoked (%s)",
+            rc = lsi_error(LSIGN_E_POLICY, "a certificate of the chain is revoked (%s)",
                            who != NULL ? who : "?");
             free(who);
         }
