@@ -22,6 +22,9 @@
 /* Writes `s` (UTF-8, may be NULL: null) to `f` as a JSON string. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Whether the file looks like XML: its first non-blank byte (after a UTF-8 BOM) is '<'. */
+int cli_looks_like_xml(const char *path);
+
 /* The exit status for an operation that failed with the lsign_status `code`. */
 int cli_exit_for(int code);
 

@@ -19,6 +19,7 @@
 
 #include "libsign/libsign.h"
 
+#include "batch.h"
 #include "cli.h"
 
 /* Long options without a short form. */
@@ -56,7 +57,14 @@ enum {
     OPT_XML_PARENT,
     OPT_XML_REFERENCE,
     OPT_SIGNER_ROLE,
-    OPT_XML_COUNTERSIGN
+    OPT_XML_COUNTERSIGN,
+    OPT_FORMAT,
+    OPT_MANIFEST,
+    OPT_JOBS,
+    OPT_RESUME,
+    OPT_FORCE,
+    OPT_JSON,
+    OPT_RSA_PSS
 };
 
 static const struct option long_options[] = {
@@ -84,6 +92,15 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"output", required_argument, NULL, 'o'},
     {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+    {"out-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"rsa-pss", no_argument, NULL, OPT_RSA_PSS},
+    {"xml-mode", required_argument, NULL, OPT_XML_PLACEMENT},
     {"help", no_argument, NULL, OPT_HELP},
     {"level", required_argument, NULL, OPT_LEVEL},
     {"tsa", required_argument, NULL, OPT_TSA},
@@ -138,6 +155,11 @@ static const cli_choice certify_levels[] = {{"none", LSIGN_CERTIFY_NONE},
                                             {"annotations", LSIGN_CERTIFY_ANNOTATIONS},
                                             {NULL, 0}};
 
+enum { FORMAT_AUTO, FORMAT_PDF, FORMAT_XML };
+
+static const cli_choice formats[] = {
+    {"auto", FORMAT_AUTO}, {"pdf", FORMAT_PDF}, {"xml", FORMAT_XML}, {NULL, 0}};
+
 static const cli_choice xml_profiles[] = {{"xades", LSIGN_XML_PROFILE_XADES},
                                           {"edxml", LSIGN_XML_PROFILE_EDXML},
                                           {"einvoice", LSIGN_XML_PROFILE_EINVOICE},
@@ -167,9 +189,15 @@ typedef struct sign_args {
     lsign_pdf_sign_options pdf;
     lsign_xml_sign_options xml; /* digest, scheme, level, include_root, time: from pdf */
     int xml_forced;             /* an --xml-* option was given */
-    char **lock_names;          /* owned, each owned */
+    int format;                 /* FORMAT_* */
+    const char *manifest;       /* --manifest: a file of input paths */
+    unsigned int jobs;
+    int resume, force, json;
+    char **manifest_lines; /* owned, each owned */
+    size_t manifest_count;
+    char **lock_names; /* owned, each owned */
     size_t lock_count;
-    char *const *inputs; /* the FILE operands */
+    const char **inputs; /* owned array: the FILE operands, then the manifest's */
     size_t input_count;
     char **outputs; /* owned, each owned: where each FILE goes ("-": stdout) */
     cli_appearance_args appearance;
@@ -187,6 +215,10 @@ static void args_free(sign_args *a)
             free(a->outputs[i]);
         free(a->outputs);
     }
+    for (size_t i = 0; i < a->manifest_count; i++)
+        free(a->manifest_lines[i]);
+    free(a->manifest_lines);
+    free(a->inputs);
 }
 
 void cli_sign_help(void)
@@ -213,6 +245,7 @@ void cli_sign_help(void)
           "\n"
           "Signature:\n"
           "  --digest ALG         sha256 (default), sha384 or sha512\n"
+          "  --rsa-pss            the same as --scheme pss\n"
           "  --scheme S           auto (default: PKCS#1 v1.5 for RSA, ECDSA for EC), pkcs1,\n"
           "                       pss or ecdsa\n"
           "  --subfilter F        cades (default: ETSI.CAdES.detached) or pkcs7\n"
@@ -234,9 +267,10 @@ void cli_sign_help(void)
           "  --time SECONDS       the claimed signing time (/M), seconds since 1970 (default:\n"
           "                       now); the certificate is still checked against now\n"
           "\n"
-          "XML (files named *.xml, or any --xml-* option; XMLDSig / XAdES):\n"
+          "XML (a FILE starting with '<', --format xml, or any --xml-* option):\n"
           "  --xml-profile P      xades (default), edxml or einvoice\n"
-          "  --xml-placement P    enveloped (default), enveloping, or detached (the output is\n"
+          "  --xml-placement P, --xml-mode P\n"
+          "                       enveloped (default), enveloping, or detached (the output is\n"
           "                       a signature referencing FILE by its name)\n"
           "  --xml-c14n C         exc (default; einvoice: c14n), c14n or c14n11\n"
           "  --xml-parent XPATH   the element the signature goes into (default: the root)\n"
@@ -274,22 +308,34 @@ void cli_sign_help(void)
           "  --box-size W,H       the box's size for --preset and --anchor\n"
           "\n"
           "Files:\n"
-          "  FILE                 a PDF file; '-' reads standard input (with -o only)\n"
+          "  FILE                 a PDF or XML file; '-' reads standard input (with -o only)\n"
+          "  --manifest LIST      also every path of LIST, one per line\n"
+          "  --format F           auto (default: XML when the file starts with '<'), pdf, xml\n"
           "  -o, --output OUT     where the one FILE goes; '-' writes standard output\n"
-          "  --output-dir DIR     each FILE goes to DIR/<its base name>; needed for several\n"
+          "  --out-dir DIR, --output-dir DIR\n"
+          "                       each FILE goes to DIR/<its base name>; needed for several\n"
           "                       FILEs. An output that would overwrite its input, or two\n"
           "                       FILEs with the same base name, are refused.\n"
+          "  --force              overwrite outputs that exist (refused by default)\n"
+          "  --resume             skip FILEs whose output exists: finishes a batch that was\n"
+          "                       interrupted (outputs appear only when complete)\n"
+          "  --jobs N             sign N files at a time (1 to 64; default 1)\n"
+          "  --json               a summary on stdout: {\"signed\", \"failed\", \"skipped\",\n"
+          "                       \"files\": [{\"input\", \"output\", \"result\", \"error\"}]}\n"
+          "With --out-dir, every event (batch, start, signed, failed, skipped, end) is\n"
+          "appended to DIR/.libsign-journal, one tab-separated line each.\n"
           "\n"
           "Messages:\n"
           "  -v, --verbose        log what the library does (-v info, -vv debug)\n"
           "  -q, --quiet          print nothing but errors\n"
           "  --help               show this help\n"
-          "By default each signed file gives one line on stderr, \"signed FILE -> OUT\",\n"
-          "and the library's warnings (e.g. a token reconnected) are shown.\n"
+          "On a terminal a progress line shows done/total, the rate and the time left;\n"
+          "otherwise each file gives one line on stderr, \"signed FILE -> OUT\". The\n"
+          "library's warnings (e.g. a token reconnected) are shown.\n"
           "\n"
-          "The key is opened once (one token login), then every FILE is signed. A FILE\n"
-          "that fails is reported as \"libsign: FILE: REASON\" and gets no output; the\n"
-          "others are still signed.\n"
+          "The key is opened once (one token login, one PIN), then every FILE is signed.\n"
+          "A FILE that fails is reported as \"libsign: FILE: REASON\" and gets no output;\n"
+          "the others are still signed.\n"
           "\n"
           "Exit status:\n"
           "  0  every FILE was signed\n"
@@ -369,6 +415,58 @@ static int check_pin_source(const char *src)
                                    "given is not shown: it might be a PIN)");
 }
 
+static int parse_jobs(const char *arg, unsigned int *jobs)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    if (*arg == '\0' || *end != '\0' || n < 1 || n > 64)
+        return cli_usage_error("sign", "--jobs: '%s' is not a number from 1 to 64", arg);
+    *jobs = (unsigned int)n;
+    return CLI_EXIT_OK;
+}
+
+/* --manifest: one input path per line; blank lines are skipped. */
+static int read_manifest(sign_args *a)
+{
+    FILE *f = fopen(a->manifest, "r");
+    char *line = NULL;
+    size_t cap = 0, slots = 0;
+    ssize_t n;
+    int rc = CLI_EXIT_OK;
+
+    if (f == NULL) {
+        cli_error("--manifest: cannot read '%s': %s", a->manifest, strerror(errno));
+        return CLI_EXIT_INPUT;
+    }
+    while (rc == CLI_EXIT_OK && (n = getline(&line, &cap, f)) >= 0) {
+        char **grown;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        if (a->manifest_count == slots) {
+            slots = slots ? slots * 2 : 64;
+            grown = realloc(a->manifest_lines, slots * sizeof *grown);
+            if (grown == NULL) {
+                rc = CLI_EXIT_USAGE;
+                cli_error("out of memory");
+                break;
+            }
+            a->manifest_lines = grown;
+        }
+        if ((a->manifest_lines[a->manifest_count] = strdup(line)) == NULL) {
+            rc = CLI_EXIT_USAGE;
+            cli_error("out of memory");
+        } else {
+            a->manifest_count++;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
 static int parse_options(sign_args *a, int argc, char *argv[])
 {
     int c, rc = CLI_EXIT_OK;
@@ -441,6 +539,15 @@ static int parse_options(sign_args *a, int argc, char *argv[])
         case OPT_XML_PARENT: a->xml_forced = 1, a->xml.parent_xpath = optarg; break;
         case OPT_XML_REFERENCE: a->xml_forced = 1, a->xml.reference_id = optarg; break;
         case OPT_SIGNER_ROLE: a->xml.signer_role = optarg; break;
+        case OPT_FORMAT:
+            rc = cli_parse_choice("sign", "--format", optarg, formats, &a->format);
+            break;
+        case OPT_MANIFEST: a->manifest = optarg; break;
+        case OPT_JOBS: rc = parse_jobs(optarg, &a->jobs); break;
+        case OPT_RESUME: a->resume = 1; break;
+        case OPT_FORCE: a->force = 1; break;
+        case OPT_JSON: a->json = 1; break;
+        case OPT_RSA_PSS: a->pdf.scheme = LSIGN_SCHEME_RSA_PSS; break;
         case OPT_XML_COUNTERSIGN: a->xml_forced = 1, a->xml.countersign_id = optarg; break;
         case OPT_LEVEL:
             rc = cli_parse_choice("sign", "--level", optarg, cli_pades_levels, &a->pdf.level);
@@ -457,8 +564,17 @@ static int parse_options(sign_args *a, int argc, char *argv[])
     }
     if (rc != CLI_EXIT_OK)
         return rc;
-    a->inputs = argv + optind;
-    a->input_count = (size_t)(argc - optind);
+    if (a->manifest != NULL && (rc = read_manifest(a)) != CLI_EXIT_OK)
+        return rc;
+    a->input_count = (size_t)(argc - optind) + a->manifest_count;
+    if ((a->inputs = calloc(a->input_count + 1, sizeof *a->inputs)) == NULL) {
+        cli_error("out of memory");
+        return CLI_EXIT_USAGE;
+    }
+    for (int k = optind; k < argc; k++)
+        a->inputs[k - optind] = argv[k];
+    for (size_t k = 0; k < a->manifest_count; k++)
+        a->inputs[(size_t)(argc - optind) + k] = a->manifest_lines[k];
     return CLI_EXIT_OK;
 }
 
@@ -599,12 +715,12 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
     return CLI_EXIT_OK;
 }
 
-/* XML when an --xml-* option says so or the file is named *.xml. */
+/* XML when --format or an --xml-* option says so, or (auto) when the file starts with '<'. */
 static int is_xml(const sign_args *a, const char *name)
 {
-    size_t n = strlen(name);
-
-    return a->xml_forced || (n > 4 && strcasecmp(name + n - 4, ".xml") == 0);
+    if (a->format != FORMAT_AUTO)
+        return a->format == FORMAT_XML;
+    return a->xml_forced || (strcmp(name, "-") != 0 && cli_looks_like_xml(name));
 }
 
 /* The XML signature of one FILE, with the options PDF and XML share taken from --digest etc. */
@@ -623,9 +739,20 @@ static int sign_xml(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, ls
     return lsign_xml_sign(ctx, signer, in, out, &o);
 }
 
-/* Signs one FILE to its output; reports a failure as "libsign: FILE: REASON". */
-static int sign_one(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, size_t i)
+/* What every worker of the batch uses. */
+typedef struct signing {
+    const sign_args *a;
+    lsign_ctx *ctx;
+    lsign_signer *signer;
+} signing;
+
+/* Signs FILE i to its output (a cli_batch_fn); the batch reports the outcome. */
+static int sign_one(void *userdata, size_t i)
 {
+    const signing *s = userdata;
+    const sign_args *a = s->a;
+    lsign_ctx *ctx = s->ctx;
+    lsign_signer *signer = s->signer;
     const char *in_name = a->inputs[i], *out_name = a->outputs[i];
     lsign_input *in = NULL;
     lsign_output *out = NULL;
@@ -639,12 +766,34 @@ static int sign_one(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer, si
     if (rc == LSIGN_OK)
         rc = is_xml(a, in_name) ? sign_xml(a, ctx, signer, in, out, in_name)
                                 : lsign_pdf_sign(ctx, signer, in, out, &a->pdf);
-    if (rc != LSIGN_OK)
-        cli_error("%s: %s", shown(in_name, 0), lsign_last_error());
-    else if (!a->quiet)
-        fprintf(stderr, "signed %s -> %s\n", shown(in_name, 0), shown(out_name, 1));
     lsign_output_free(out);
     lsign_input_free(in);
+    return rc;
+}
+
+/* Every FILE through the batch runner, with a journal in --output-dir. */
+static int run_batch(const sign_args *a, lsign_ctx *ctx, lsign_signer *signer)
+{
+    signing s = {a, ctx, signer};
+    cli_batch_options o = {a->jobs, a->resume, a->force, a->quiet, a->json, NULL};
+    cli_batch_item *items = calloc(a->input_count, sizeof *items);
+    char *journal = a->output_dir != NULL ? output_in_dir(a->output_dir, ".libsign-journal") : NULL;
+    int rc;
+
+    if (items == NULL || (a->output_dir != NULL && journal == NULL)) {
+        free(items);
+        cli_error("out of memory");
+        return CLI_EXIT_INPUT;
+    }
+    for (size_t i = 0; i < a->input_count; i++) {
+        items[i].input = a->inputs[i];
+        items[i].output = a->outputs[i];
+    }
+    o.journal = journal;
+    rc = cli_batch_run(items, a->input_count, &o, sign_one, &s);
+    cli_batch_free_errors(items, a->input_count);
+    free(items);
+    free(journal);
     return rc;
 }
 
@@ -653,8 +802,7 @@ int cli_cmd_sign(int argc, char *argv[])
     sign_args a;
     lsign_ctx *ctx = NULL;
     lsign_signer *signer = NULL;
-    int rc, first = CLI_EXIT_OK;
-    size_t failed = 0;
+    int rc;
 
     memset(&a, 0, sizeof a);
     if (lsign_signer_options_init(&a.signer, LSIGN_SIGNER_OPTIONS_VERSION) != LSIGN_OK ||
@@ -664,6 +812,7 @@ int cli_cmd_sign(int argc, char *argv[])
         return CLI_EXIT_USAGE;
     }
     a.appearance.unit = LSIGN_UNIT_MM;
+    a.jobs = 1;
     rc = parse_options(&a, argc, argv);
     if (rc < 0) {
         cli_sign_help();
@@ -682,16 +831,8 @@ int cli_cmd_sign(int argc, char *argv[])
         a.pdf.lock_field_count = a.lock_count;
         rc = setup(&a, &ctx, &signer);
     }
-    if (rc == CLI_EXIT_OK) {
-        for (size_t i = 0; i < a.input_count; i++) {
-            int one = sign_one(&a, ctx, signer, i);
-            if (one != LSIGN_OK && failed++ == 0)
-                first = cli_exit_for(one);
-        }
-        if (failed > 0 && a.input_count > 1)
-            cli_error("%zu of %zu files failed", failed, a.input_count);
-        rc = cli_batch_exit(a.input_count - failed, failed, first);
-    }
+    if (rc == CLI_EXIT_OK)
+        rc = run_batch(&a, ctx, signer);
     lsign_signer_free(signer);
     lsign_ctx_free(ctx);
     args_free(&a);

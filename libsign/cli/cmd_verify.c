@@ -139,22 +139,6 @@ static int make_ctx(const verify_args *a, lsign_ctx **ctx)
 }
 
 /* Verifies one FILE and prints its report; 1 when it is TOTAL-PASSED. */
-/* XML when the first non-blank byte (after a UTF-8 BOM) is '<'. */
-static int looks_like_xml(const char *path)
-{
-    unsigned char head[256];
-    FILE *f = fopen(path, "rb");
-    size_t n = f != NULL ? fread(head, 1, sizeof head, f) : 0, i = 0;
-
-    if (f != NULL)
-        fclose(f);
-    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
-        i = 3;
-    while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
-        i++;
-    return i < n && head[i] == '<';
-}
-
 /* An XML document, with the detached data and reference policy of the command line. */
 static int verify_xml(const verify_args *a, lsign_ctx *ctx, lsign_input *in, const char *name,
                       lsign_report **report)
@@ -193,8 +177,8 @@ static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
     int rc = lsign_input_from_path(&in, name);
 
     if (rc == LSIGN_OK)
-        rc = looks_like_xml(name) ? verify_xml(a, ctx, in, name, &report)
-                                  : lsign_pdf_verify(ctx, in, name, &report);
+        rc = cli_looks_like_xml(name) ? verify_xml(a, ctx, in, name, &report)
+                                      : lsign_pdf_verify(ctx, in, name, &report);
     if (a->json)
         fputs(i == 0 ? "{\"files\": [" : ",\n", stdout);
     if (rc != LSIGN_OK) {
