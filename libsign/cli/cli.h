@@ -138,6 +138,10 @@ int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, struct lsign_ctx *ct
 int cli_cmd_verify(int argc, char *argv[]);
 void cli_verify_help(void);
 
+/* The subcommand "keys"; argv[0] is "keys". */
+int cli_cmd_keys(int argc, char *argv[]);
+void cli_keys_help(void);
+
 /* The subcommand "extend"; argv[0] is "extend". */
 int cli_cmd_extend(int argc, char *argv[]);
 void cli_extend_help(void);

@@ -180,9 +180,10 @@ static void usage(FILE *to)
             "files.\n"
             "\n"
             "Commands:\n"
-            "  sign        sign PDF files (PAdES)\n"
-            "  verify      verify the signatures of PDF files\n"
+            "  sign        sign PDF (PAdES) and XML (XAdES, edXML, e-invoice) files, in batches\n"
+            "  verify      verify the signatures of PDF and XML files\n"
             "  extend      raise signed PDFs to B-T, B-LT or B-LTA (timestamps, validation data)\n"
+            "  keys        list PKCS#11 tokens, keys and certificates with their pkcs11: URIs\n"
             "  help [CMD]  show this help, or the help of CMD\n"
             "\n"
             "Options:\n"
@@ -216,6 +217,10 @@ static int help(int argc, char *argv[])
         cli_extend_help();
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "keys") == 0) {
+        cli_keys_help();
+        return CLI_EXIT_OK;
+    }
     return cli_usage_error(NULL, "help: unknown command '%s'", argv[1]);
 }
 
@@ -233,6 +238,8 @@ int main(int argc, char *argv[])
         return cli_cmd_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "extend") == 0)
         return cli_cmd_extend(argc - 1, argv + 1);
+    if (strcmp(cmd, "keys") == 0)
+        return cli_cmd_keys(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0)
         return help(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
