@@ -240,7 +240,8 @@ void cli_sign_help(void)
           "                       file:PATH (one trailing newline stripped) or prompt (asked\n"
           "                       on the terminal); else the URI's pin-source. There is no\n"
           "                       option taking the PIN itself: command lines are visible to\n"
-          "                       other users.\n"
+          "                       other users. Default: prompt when standard input is a\n"
+          "                       terminal; otherwise a token that needs a PIN is an error.\n"
           "  --trust FILE         trust anchors to load (a PEM file, or a directory)\n"
           "\n"
           "Signature:\n"
@@ -819,6 +820,9 @@ int cli_cmd_sign(int argc, char *argv[])
         args_free(&a);
         return CLI_EXIT_OK;
     }
+    /* Without --pin-source a person at a terminal is asked; a batch job gets an error. */
+    if (rc == CLI_EXIT_OK && a.signer.pin_source == NULL && isatty(STDIN_FILENO))
+        a.signer.pin_source = "prompt";
     if (rc == CLI_EXIT_OK && a.verbose && a.quiet)
         rc = cli_usage_error("sign", "-v/--verbose and -q/--quiet exclude each other");
     if (rc == CLI_EXIT_OK)
