@@ -1,4 +1,5 @@
 /* Batches of `libsign sign` (see batch.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -106,6 +107,39 @@ static void report(run *r, size_t i)
         draw_progress(r);
 }
 
+/*
+ * --resume: the temporary files a killed run left beside `output`
+ * ("<dir>/.<name>.lsign-<random>", as the library names them) are removed,
+ * so nothing partial survives. A batch being resumed owns its outputs: no
+ * other run may be writing them.
+ */
+static void remove_stale_temporaries(run *r, const cli_batch_item *it)
+{
+    const char *slash = strrchr(it->output, '/');
+    const char *base = slash != NULL ? slash + 1 : it->output;
+    char dir[4096], prefix[1024], path[8192];
+    size_t prefix_len;
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - it->output) : 1,
+             slash != NULL ? it->output : ".");
+    if (slash == it->output)
+        snprintf(dir, sizeof dir, "/");
+    prefix_len = (size_t)snprintf(prefix, sizeof prefix, ".%s.lsign-", base);
+    if (prefix_len >= sizeof prefix || (d = opendir(dir)) == NULL)
+        return;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, prefix, prefix_len) == 0 &&
+            (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path &&
+            unlink(path) == 0) {
+            pthread_mutex_lock(&r->lock);
+            journal(r, "removed", it->input, path, "a temporary file left by an interrupted run");
+            pthread_mutex_unlock(&r->lock);
+        }
+    closedir(d);
+}
+
 static void fail(cli_batch_item *it, int status, const char *message)
 {
     it->result = CLI_FAILED;
@@ -121,6 +155,8 @@ static void one(run *r, size_t i)
     int exists = strcmp(it->output, "-") != 0 && stat(it->output, &st) == 0;
     int rc;
 
+    if (r->o->resume && strcmp(it->output, "-") != 0)
+        remove_stale_temporaries(r, it);
     if (exists && r->o->resume) {
         it->result = CLI_SKIPPED;
         return;
