@@ -73,6 +73,17 @@ int cli_appearance_option(cli_appearance_args *a, int option, const char *arg)
     case CLI_OPT_PRESET: a->preset = arg; break;
     case CLI_OPT_ANCHOR: a->anchor = arg; break;
     case CLI_OPT_ANCHOR_OFFSET: rc = parse_numbers("--anchor-offset", arg, a->offset, 2); break;
+    case CLI_OPT_VISIBLE: { /* PAGE,X,Y,W,H: --page PAGE --box X,Y,W,H */
+        double v[5];
+        rc = parse_numbers("--visible", arg, v, 5);
+        a->page = (int)v[0];
+        if (rc == CLI_EXIT_OK && ((double)a->page != v[0] || a->page == 0))
+            rc = cli_usage_error("sign", "--visible: '%s': the page is 1 (first) or -1 (last)...",
+                                 arg);
+        memcpy(a->box, v + 1, sizeof a->box);
+        a->has_box = 1;
+        break;
+    }
     default: rc = cli_usage_error("sign", "internal: unknown appearance option %d", option);
     }
     return rc;

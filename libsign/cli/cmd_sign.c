@@ -123,6 +123,8 @@ static const struct option long_options[] = {
     {"units", required_argument, NULL, CLI_OPT_UNITS},
     {"page", required_argument, NULL, CLI_OPT_PAGE},
     {"box", required_argument, NULL, CLI_OPT_BOX},
+    {"visible", required_argument, NULL, CLI_OPT_VISIBLE},
+    {"template", required_argument, NULL, CLI_OPT_APPEARANCE},
     {"box-size", required_argument, NULL, CLI_OPT_BOX_SIZE},
     {"preset", required_argument, NULL, CLI_OPT_PRESET},
     {"anchor", required_argument, NULL, CLI_OPT_ANCHOR},
@@ -149,10 +151,14 @@ const cli_choice cli_pades_levels[] = {{"b-b", LSIGN_PADES_B_B},
                                        {"b-lta", LSIGN_PADES_B_LTA},
                                        {NULL, 0}};
 
+/* The names, and the DocMDP /P numbers. */
 static const cli_choice certify_levels[] = {{"none", LSIGN_CERTIFY_NONE},
                                             {"no-changes", LSIGN_CERTIFY_NO_CHANGES},
                                             {"form-filling", LSIGN_CERTIFY_FORM_FILLING},
                                             {"annotations", LSIGN_CERTIFY_ANNOTATIONS},
+                                            {"1", LSIGN_CERTIFY_NO_CHANGES},
+                                            {"2", LSIGN_CERTIFY_FORM_FILLING},
+                                            {"3", LSIGN_CERTIFY_ANNOTATIONS},
                                             {NULL, 0}};
 
 enum { FORMAT_AUTO, FORMAT_PDF, FORMAT_XML };
@@ -293,7 +299,8 @@ void cli_sign_help(void)
           "                       must reach\n"
           "\n"
           "Visible signature (default: invisible):\n"
-          "  --appearance T       template: person, agency, copy, attachment or text\n"
+          "  --appearance T, --template T\n"
+          "                       template: person, agency, copy, attachment or text\n"
           "  --text FIELD=VALUE   title, name, organization, time, copy_form, document or\n"
           "                       text (the text template's body; \\n is not special here)\n"
           "  --image SLOT=FILE    signature or seal: a PNG (transparency kept) or JPEG\n"
@@ -303,6 +310,7 @@ void cli_sign_help(void)
           "  --units U            mm (default) or pt, for every length below\n"
           "  --box X,Y,W,H        the box on --page (default 1), from the lower left of the\n"
           "                       page as displayed\n"
+          "  --visible PAGE,X,Y,W,H  the same as --page PAGE --box X,Y,W,H\n"
           "  --preset P           first-page-top-right or last-page-bottom-right (10 mm margin)\n"
           "  --anchor TEXT        put the box under TEXT (e.g. 'CHỦ TỊCH') on --page (default:\n"
           "                       the last page holding it), moved by --anchor-offset DX,DY\n"

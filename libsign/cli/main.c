@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "libsign/libsign.h"
@@ -56,7 +57,7 @@ int cli_parse_choice(const char *help_for, const char *flag, const char *arg,
                      const cli_choice *choices, int *value)
 {
     for (const cli_choice *c = choices; c->name != NULL; c++) {
-        if (strcmp(arg, c->name) == 0) {
+        if (strcasecmp(arg, c->name) == 0) { /* B-LT and b-lt alike */
             *value = c->value;
             return CLI_EXIT_OK;
         }
