@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #define PREFIX     "PKCS#11 URI: "
 #define SCHEME     "pkcs11:"
@@ -574,42 +575,8 @@ void lsi_p11uri_free(lsi_p11uri *uri)
 
 /* ---- canonical form ---- */
 
-struct strbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-};
-
-static void sb_add(struct strbuf *b, const char *s, size_t n)
-{
-    size_t need = b->len + n + 1, cap = b->cap != 0 ? b->cap : 128;
-    char *grown;
-
-    if (b->failed)
-        return;
-    while (cap < need && cap <= SIZE_MAX / 2)
-        cap *= 2;
-    if (cap != b->cap) {
-        grown = cap >= need ? realloc(b->data, cap) : NULL;
-        if (grown == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void sb_str(struct strbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
 /* Percent-encodes what the component needs encoded (`all`: every byte, as ids are written). */
-static void sb_encode(struct strbuf *b, const unsigned char *s, size_t n, enum component where,
+static void sb_encode(lsi_strbuf *b, const unsigned char *s, size_t n, enum component where,
                       int all)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -617,26 +584,26 @@ static void sb_encode(struct strbuf *b, const unsigned char *s, size_t n, enum c
 
     for (size_t i = 0; i < n; i++) {
         if (!all && is_plain(s[i], where)) {
-            sb_add(b, (const char *)&s[i], 1);
+            lsi_strbuf_add(b, (const char *)&s[i], 1);
             continue;
         }
         enc[1] = hex[s[i] >> 4];
         enc[2] = hex[s[i] & 0x0F];
-        sb_add(b, enc, sizeof enc);
+        lsi_strbuf_add(b, enc, sizeof enc);
     }
 }
 
-static void sb_value(struct strbuf *b, const lsi_p11uri *uri, const struct attr *spec)
+static void sb_value(lsi_strbuf *b, const lsi_p11uri *uri, const struct attr *spec)
 {
     char number[3 * sizeof(unsigned long) + 1];
     const char *text;
 
     switch (spec->kind) {
     case KIND_ID: sb_encode(b, uri->id, uri->id_len, spec->where, 1); break;
-    case KIND_SECRET: sb_str(b, "<hidden>"); break;
+    case KIND_SECRET: lsi_strbuf_puts(b, "<hidden>"); break;
     case KIND_SLOT_ID:
         (void)snprintf(number, sizeof number, "%lu", uri->slot_id);
-        sb_str(b, number);
+        lsi_strbuf_puts(b, number);
         break;
     default:
         text = value_of(uri, spec);
@@ -645,16 +612,16 @@ static void sb_value(struct strbuf *b, const lsi_p11uri *uri, const struct attr 
     }
 }
 
-static void sb_component(struct strbuf *b, const lsi_p11uri *uri, enum component where)
+static void sb_component(lsi_strbuf *b, const lsi_p11uri *uri, enum component where)
 {
     const char *sep = "";
 
     for (size_t i = 0; i < N_ATTRS; i++) {
         if (attrs[i].where != where || !is_set(uri, &attrs[i]))
             continue;
-        sb_str(b, sep);
-        sb_str(b, attrs[i].name);
-        sb_str(b, "=");
+        lsi_strbuf_puts(b, sep);
+        lsi_strbuf_puts(b, attrs[i].name);
+        lsi_strbuf_puts(b, "=");
         sb_value(b, uri, &attrs[i]);
         sep = where == PATH ? ";" : "&";
     }
@@ -670,24 +637,22 @@ static int has_query(const lsi_p11uri *uri)
 
 char *lsi_p11uri_to_string(const lsi_p11uri *uri)
 {
-    struct strbuf b = {NULL, 0, 0, 0};
+    lsi_strbuf b = {0};
+    char *text;
 
     if (uri == NULL) {
         lsi_error(LSIGN_E_INVALID_ARG, PREFIX "uri is NULL");
         return NULL;
     }
-    sb_str(&b, SCHEME);
+    lsi_strbuf_puts(&b, SCHEME);
     sb_component(&b, uri, PATH);
     if (has_query(uri)) {
-        sb_str(&b, "?");
+        lsi_strbuf_puts(&b, "?");
         sb_component(&b, uri, QUERY);
     }
-    if (b.failed) {
-        free(b.data);
+    if ((text = lsi_strbuf_take(&b)) == NULL)
         lsi_error_nomem();
-        return NULL;
-    }
-    return b.data;
+    return text;
 }
 
 /* ---- comparison ---- */

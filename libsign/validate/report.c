@@ -17,6 +17,7 @@
 
 #include "core/certfile.h"
 #include "core/grow.h"
+#include "core/strbuf.h"
 #include "core/utf8.h"
 #include "libsign/context.h"
 
@@ -82,124 +83,16 @@ struct lsign_report {
 
 /* ---- strings ---------------------------------------------------------------------------- */
 
-typedef struct buf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} buf;
-
-static void buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap != 0 ? b->cap : 256;
-        char *grown;
-
-        while (cap < b->len + n + 1) {
-            if (cap > SIZE_MAX / 2) {
-                b->failed = 1;
-                return;
-            }
-            cap *= 2;
-        }
-        grown = realloc(b->data, cap);
-        if (grown == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void buf_puts(buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_vprintf(buf *b, const char *fmt, va_list ap) LSI_PRINTF(2, 0);
-
-static void buf_vprintf(buf *b, const char *fmt, va_list ap)
-{
-    char small[256];
-    va_list copy;
-    int n;
-
-    va_copy(copy, ap);
-    n = vsnprintf(small, sizeof small, fmt, copy);
-    va_end(copy);
-    if (n < 0) {
-        b->failed = 1;
-    } else if ((size_t)n < sizeof small) {
-        buf_add(b, small, (size_t)n);
-    } else {
-        char *big = malloc((size_t)n + 1);
-
-        if (big == NULL) {
-            b->failed = 1;
-            return;
-        }
-        vsnprintf(big, (size_t)n + 1, fmt, ap);
-        buf_add(b, big, (size_t)n);
-        free(big);
-    }
-}
-
-static void buf_printf(buf *b, const char *fmt, ...) LSI_PRINTF(2, 3);
-static void buf_printf(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vprintf(b, fmt, ap);
-    va_end(ap);
-}
-
-/* The buffer's string, or NULL (and nothing to free) when it ran out of memory. */
-static char *buf_take(buf *b)
-{
-    if (b->failed || b->data == NULL) {
-        free(b->data);
-        return b->failed ? NULL : strdup("");
-    }
-    return b->data;
-}
-
-static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* Appends `s`, with each byte that is not part of valid UTF-8 replaced by U+FFFD. */
-static void buf_utf8(buf *b, const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len = strlen(s), i = 0, start = 0;
-    uint32_t cp;
-
-    while (i < len) {
-        size_t at = i;
-
-        if (lsi_utf8_next(u, len, &i, &cp))
-            continue;
-        buf_add(b, s + start, at - start);
-        buf_puts(b, replacement);
-        i = start = at + 1;
-    }
-    buf_add(b, s + start, len - start);
-}
-
 /* A copy of `s` as valid UTF-8; NULL for NULL. Sets *rc to LSIGN_E_NOMEM on failure. */
 static char *utf8_dup(const char *s, int *rc)
 {
-    buf b = {0};
+    lsi_strbuf b = {0};
     char *copy;
 
     if (s == NULL)
         return NULL;
-    buf_utf8(&b, s);
-    copy = buf_take(&b);
+    lsi_strbuf_utf8(&b, s);
+    copy = lsi_strbuf_take(&b);
     if (copy == NULL)
         *rc = lsi_error_nomem();
     return copy;
@@ -222,12 +115,12 @@ static char *vformat(const char *fmt, va_list ap) LSI_PRINTF(1, 0);
 
 static char *vformat(const char *fmt, va_list ap)
 {
-    buf raw = {0};
+    lsi_strbuf raw = {0};
     char *text, *clean;
     int rc = LSIGN_OK;
 
-    buf_vprintf(&raw, fmt, ap);
-    text = buf_take(&raw);
+    lsi_strbuf_vprintf(&raw, fmt, ap);
+    text = lsi_strbuf_take(&raw);
     if (text == NULL)
         return NULL;
     clean = utf8_dup(text, &rc);
@@ -926,166 +819,128 @@ const char *lsign_report_sig_warning(const lsign_report *r, size_t i, size_t k)
  * A JSON string: UTF-8 kept as is; '"', '\\' and control characters (C0, DEL,
  * C1) escaped as \uXXXX (or \" \\); bytes that are not UTF-8 become U+FFFD.
  */
-static void json_str(buf *b, const char *s)
+static void json_strlist(lsi_strbuf *b, const strlist *l)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len, i = 0;
-
-    if (s == NULL) {
-        buf_puts(b, "null");
-        return;
-    }
-    len = strlen(s);
-    buf_puts(b, "\"");
-    while (i < len) {
-        size_t at = i;
-        uint32_t cp;
-
-        if (!lsi_utf8_next(u, len, &i, &cp)) {
-            buf_puts(b, replacement);
-            i = at + 1;
-        } else if (cp == '"') {
-            buf_puts(b, "\\\"");
-        } else if (cp == '\\') {
-            buf_puts(b, "\\\\");
-        } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
-            buf_printf(b, "\\u%04x", (unsigned int)cp);
-        } else {
-            buf_add(b, s + at, i - at);
-        }
-    }
-    buf_puts(b, "\"");
-}
-
-static void json_key(buf *b, const char *key, int first)
-{
-    if (!first)
-        buf_puts(b, ", ");
-    json_str(b, key);
-    buf_puts(b, ": ");
-}
-
-static void json_strlist(buf *b, const strlist *l)
-{
-    buf_puts(b, "[");
+    lsi_strbuf_puts(b, "[");
     for (size_t k = 0; k < l->count; k++) {
         if (k > 0)
-            buf_puts(b, ", ");
-        json_str(b, l->items[k]);
+            lsi_strbuf_puts(b, ", ");
+        lsi_json_str(b, l->items[k]);
     }
-    buf_puts(b, "]");
+    lsi_strbuf_puts(b, "]");
 }
 
-static void json_sig(buf *b, const lsi_report_sig *sig, size_t index)
+static void json_sig(lsi_strbuf *b, const lsi_report_sig *sig, size_t index)
 {
-    buf_puts(b, "{");
-    json_key(b, "index", 1);
-    buf_printf(b, "%zu", index);
-    json_key(b, "field", 0);
-    json_str(b, sig->field);
-    json_key(b, "status", 0);
-    json_str(b, lsi_status_name(sig->status));
-    json_key(b, "subindication", 0);
-    json_str(b, sig->subindication);
-    json_key(b, "level", 0);
-    json_str(b, sig->level);
+    lsi_strbuf_puts(b, "{");
+    lsi_json_key(b, "index", 1);
+    lsi_strbuf_printf(b, "%zu", index);
+    lsi_json_key(b, "field", 0);
+    lsi_json_str(b, sig->field);
+    lsi_json_key(b, "status", 0);
+    lsi_json_str(b, lsi_status_name(sig->status));
+    lsi_json_key(b, "subindication", 0);
+    lsi_json_str(b, sig->subindication);
+    lsi_json_key(b, "level", 0);
+    lsi_json_str(b, sig->level);
 
-    json_key(b, "signer", 0);
-    buf_puts(b, "{");
-    json_key(b, "subject", 1);
-    json_str(b, or_empty(sig, sig->subject));
-    json_key(b, "issuer", 0);
-    json_str(b, or_empty(sig, sig->issuer));
-    json_key(b, "serial", 0);
-    json_str(b, or_empty(sig, sig->serial));
-    json_key(b, "sha256", 0);
-    json_str(b, or_empty(sig, sig->sha256));
-    buf_puts(b, "}");
+    lsi_json_key(b, "signer", 0);
+    lsi_strbuf_puts(b, "{");
+    lsi_json_key(b, "subject", 1);
+    lsi_json_str(b, or_empty(sig, sig->subject));
+    lsi_json_key(b, "issuer", 0);
+    lsi_json_str(b, or_empty(sig, sig->issuer));
+    lsi_json_key(b, "serial", 0);
+    lsi_json_str(b, or_empty(sig, sig->serial));
+    lsi_json_key(b, "sha256", 0);
+    lsi_json_str(b, or_empty(sig, sig->sha256));
+    lsi_strbuf_puts(b, "}");
 
-    json_key(b, "signing_time", 0);
-    json_str(b, iso_get(&sig->signing_time));
-    json_key(b, "timestamp", 0);
+    lsi_json_key(b, "signing_time", 0);
+    lsi_json_str(b, iso_get(&sig->signing_time));
+    lsi_json_key(b, "timestamp", 0);
     if (sig->ts_time.set) {
-        buf_puts(b, "{");
-        json_key(b, "time", 1);
-        json_str(b, sig->ts_time.text);
-        json_key(b, "tsa", 0);
-        json_str(b, or_empty(sig, sig->ts_tsa));
-        json_key(b, "status", 0);
-        json_str(b, lsi_status_name(sig->ts_status));
-        buf_puts(b, "}");
+        lsi_strbuf_puts(b, "{");
+        lsi_json_key(b, "time", 1);
+        lsi_json_str(b, sig->ts_time.text);
+        lsi_json_key(b, "tsa", 0);
+        lsi_json_str(b, or_empty(sig, sig->ts_tsa));
+        lsi_json_key(b, "status", 0);
+        lsi_json_str(b, lsi_status_name(sig->ts_status));
+        lsi_strbuf_puts(b, "}");
     } else {
-        buf_puts(b, "null");
+        lsi_strbuf_puts(b, "null");
     }
-    json_key(b, "digest_algorithm", 0);
-    json_str(b, or_empty(sig, sig->digest_algorithm));
-    json_key(b, "byte_range", 0);
+    lsi_json_key(b, "digest_algorithm", 0);
+    lsi_json_str(b, or_empty(sig, sig->digest_algorithm));
+    lsi_json_key(b, "byte_range", 0);
     if (sig->has_byte_range)
-        buf_printf(b, "[%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64 "]", sig->byte_range[0],
-                   sig->byte_range[1], sig->byte_range[2], sig->byte_range[3]);
+        lsi_strbuf_printf(b, "[%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64 "]",
+                          sig->byte_range[0], sig->byte_range[1], sig->byte_range[2],
+                          sig->byte_range[3]);
     else
-        buf_puts(b, "null");
-    json_key(b, "covers_whole_document", 0);
-    buf_puts(b, sig->covers_whole_document ? "true" : "false");
+        lsi_strbuf_puts(b, "null");
+    lsi_json_key(b, "covers_whole_document", 0);
+    lsi_strbuf_puts(b, sig->covers_whole_document ? "true" : "false");
 
-    json_key(b, "modifications", 0);
-    buf_puts(b, "{");
-    json_key(b, "verdict", 1);
-    json_str(b, verdict_name(sig->verdict));
-    json_key(b, "details", 0);
+    lsi_json_key(b, "modifications", 0);
+    lsi_strbuf_puts(b, "{");
+    lsi_json_key(b, "verdict", 1);
+    lsi_json_str(b, verdict_name(sig->verdict));
+    lsi_json_key(b, "details", 0);
     json_strlist(b, &sig->mods);
-    buf_puts(b, "}");
+    lsi_strbuf_puts(b, "}");
 
-    json_key(b, "chain", 0);
-    buf_puts(b, "[");
+    lsi_json_key(b, "chain", 0);
+    lsi_strbuf_puts(b, "[");
     for (size_t k = 0; k < sig->chain_len; k++) {
         if (k > 0)
-            buf_puts(b, ", ");
-        buf_puts(b, "{");
-        json_key(b, "subject", 1);
-        json_str(b, sig->chain[k].subject);
-        json_key(b, "sha256", 0);
-        json_str(b, sig->chain[k].sha256);
-        buf_puts(b, "}");
+            lsi_strbuf_puts(b, ", ");
+        lsi_strbuf_puts(b, "{");
+        lsi_json_key(b, "subject", 1);
+        lsi_json_str(b, sig->chain[k].subject);
+        lsi_json_key(b, "sha256", 0);
+        lsi_json_str(b, sig->chain[k].sha256);
+        lsi_strbuf_puts(b, "}");
     }
-    buf_puts(b, "]");
+    lsi_strbuf_puts(b, "]");
 
-    json_key(b, "covered", 0);
-    buf_puts(b, "[");
+    lsi_json_key(b, "covered", 0);
+    lsi_strbuf_puts(b, "[");
     for (size_t k = 0; k < sig->covered_len; k++) {
         if (k > 0)
-            buf_puts(b, ", ");
-        buf_puts(b, "{");
-        json_key(b, "uri", 1);
-        json_str(b, sig->covered[k].uri);
-        json_key(b, "kind", 0);
-        json_str(b, sig->covered[k].kind);
-        json_key(b, "path", 0);
-        json_str(b, sig->covered[k].path);
-        json_key(b, "length", 0);
-        buf_printf(b, "%zu", sig->covered[k].content_len);
-        buf_puts(b, "}");
+            lsi_strbuf_puts(b, ", ");
+        lsi_strbuf_puts(b, "{");
+        lsi_json_key(b, "uri", 1);
+        lsi_json_str(b, sig->covered[k].uri);
+        lsi_json_key(b, "kind", 0);
+        lsi_json_str(b, sig->covered[k].kind);
+        lsi_json_key(b, "path", 0);
+        lsi_json_str(b, sig->covered[k].path);
+        lsi_json_key(b, "length", 0);
+        lsi_strbuf_printf(b, "%zu", sig->covered[k].content_len);
+        lsi_strbuf_puts(b, "}");
     }
-    buf_puts(b, "]");
+    lsi_strbuf_puts(b, "]");
 
-    json_key(b, "revocation", 0);
-    buf_puts(b, "{");
-    json_key(b, "status", 1);
-    json_str(b, revocation_name(sig->revocation));
-    json_key(b, "source", 0);
-    json_str(b, sig->revocation_source);
-    buf_puts(b, "}");
+    lsi_json_key(b, "revocation", 0);
+    lsi_strbuf_puts(b, "{");
+    lsi_json_key(b, "status", 1);
+    lsi_json_str(b, revocation_name(sig->revocation));
+    lsi_json_key(b, "source", 0);
+    lsi_json_str(b, sig->revocation_source);
+    lsi_strbuf_puts(b, "}");
 
-    json_key(b, "errors", 0);
+    lsi_json_key(b, "errors", 0);
     json_strlist(b, &sig->errors);
-    json_key(b, "warnings", 0);
+    lsi_json_key(b, "warnings", 0);
     json_strlist(b, &sig->warnings);
-    buf_puts(b, "}");
+    lsi_strbuf_puts(b, "}");
 }
 
 int lsign_report_json(const lsign_report *r, char **json, size_t *len)
 {
-    buf b = {0};
+    lsi_strbuf b = {0};
 
     if (json != NULL)
         *json = NULL;
@@ -1093,23 +948,23 @@ int lsign_report_json(const lsign_report *r, char **json, size_t *len)
         *len = 0;
     if (r == NULL || json == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_report_json: report or json is NULL");
-    buf_puts(&b, "{");
-    json_key(&b, "file", 1);
-    json_str(&b, r->file);
-    json_key(&b, "format", 0);
-    json_str(&b, r->format);
-    json_key(&b, "status", 0);
-    json_str(&b, lsi_status_name(r->status));
-    json_key(&b, "subindication", 0);
-    json_str(&b, r->subindication);
-    json_key(&b, "signatures", 0);
-    buf_puts(&b, "[");
+    lsi_strbuf_puts(&b, "{");
+    lsi_json_key(&b, "file", 1);
+    lsi_json_str(&b, r->file);
+    lsi_json_key(&b, "format", 0);
+    lsi_json_str(&b, r->format);
+    lsi_json_key(&b, "status", 0);
+    lsi_json_str(&b, lsi_status_name(r->status));
+    lsi_json_key(&b, "subindication", 0);
+    lsi_json_str(&b, r->subindication);
+    lsi_json_key(&b, "signatures", 0);
+    lsi_strbuf_puts(&b, "[");
     for (size_t i = 0; i < r->count; i++) {
         if (i > 0)
-            buf_puts(&b, ", ");
+            lsi_strbuf_puts(&b, ", ");
         json_sig(&b, r->sigs[i], i);
     }
-    buf_puts(&b, "]}");
+    lsi_strbuf_puts(&b, "]}");
     if (b.failed) {
         free(b.data);
         return lsi_error_nomem();
@@ -1248,7 +1103,8 @@ static const words en = {
     "unknown",
 };
 
-static void text_reason(buf *b, const char *indent, const words *w, int vietnamese, const char *sub)
+static void text_reason(lsi_strbuf *b, const char *indent, const words *w, int vietnamese,
+                        const char *sub)
 {
     const char *why = NULL;
 
@@ -1258,13 +1114,13 @@ static void text_reason(buf *b, const char *indent, const words *w, int vietname
         if (strcmp(subindications[k][0], sub) == 0)
             why = subindications[k][vietnamese ? 1 : 2];
     if (why != NULL)
-        buf_printf(b, "%s%s: %s (%s)\n", indent, w->reason, why, sub);
+        lsi_strbuf_printf(b, "%s%s: %s (%s)\n", indent, w->reason, why, sub);
     else
-        buf_printf(b, "%s%s: %s\n", indent, w->reason, sub);
+        lsi_strbuf_printf(b, "%s%s: %s\n", indent, w->reason, sub);
 }
 
 /* Vietnamese text shows Vietnam time (UTC+07:00, as Decree 30/2020 asks), English UTC. */
-static void text_time(buf *b, const iso_time *t, int vietnamese)
+static void text_time(lsi_strbuf *b, const iso_time *t, int vietnamese)
 {
     time_t local = t->t + 7 * 3600;
     struct tm tm;
@@ -1272,64 +1128,65 @@ static void text_time(buf *b, const iso_time *t, int vietnamese)
 
     if (!vietnamese || gmtime_r(&local, &tm) == NULL ||
         strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+07:00", &tm) == 0)
-        buf_puts(b, t->text);
+        lsi_strbuf_puts(b, t->text);
     else
-        buf_puts(b, text);
+        lsi_strbuf_puts(b, text);
 }
 
-static void text_sig(buf *b, const lsi_report_sig *sig, size_t i, const words *w, int vi_lang)
+static void text_sig(lsi_strbuf *b, const lsi_report_sig *sig, size_t i, const words *w,
+                     int vi_lang)
 {
-    buf_printf(b, "\n%s %zu", w->signature, i + 1);
+    lsi_strbuf_printf(b, "\n%s %zu", w->signature, i + 1);
     if (sig->field != NULL)
-        buf_printf(b, " (%s %s)", w->field, sig->field);
-    buf_printf(b, ": %s\n", w->status[sig->status]);
-    buf_printf(b, "  %s: %s\n", w->signer,
-               sig->subject != NULL && *sig->subject ? sig->subject : w->none);
+        lsi_strbuf_printf(b, " (%s %s)", w->field, sig->field);
+    lsi_strbuf_printf(b, ": %s\n", w->status[sig->status]);
+    lsi_strbuf_printf(b, "  %s: %s\n", w->signer,
+                      sig->subject != NULL && *sig->subject ? sig->subject : w->none);
     if (sig->issuer != NULL && *sig->issuer)
-        buf_printf(b, "  %s: %s\n", w->issuer, sig->issuer);
+        lsi_strbuf_printf(b, "  %s: %s\n", w->issuer, sig->issuer);
     if (sig->signing_time.set) {
-        buf_printf(b, "  %s: ", w->signing_time);
+        lsi_strbuf_printf(b, "  %s: ", w->signing_time);
         text_time(b, &sig->signing_time, vi_lang);
-        buf_puts(b, "\n");
+        lsi_strbuf_puts(b, "\n");
     }
     if (sig->ts_time.set) {
-        buf_printf(b, "  %s: ", w->timestamp);
+        lsi_strbuf_printf(b, "  %s: ", w->timestamp);
         text_time(b, &sig->ts_time, vi_lang);
         if (sig->ts_tsa != NULL && *sig->ts_tsa)
-            buf_printf(b, ", %s %s", w->tsa, sig->ts_tsa);
-        buf_printf(b, " (%s)\n", w->ts_status[sig->ts_status]);
+            lsi_strbuf_printf(b, ", %s %s", w->tsa, sig->ts_tsa);
+        lsi_strbuf_printf(b, " (%s)\n", w->ts_status[sig->ts_status]);
     }
     if (sig->level != NULL)
-        buf_printf(b, "  %s: PAdES %s\n", w->level, sig->level);
+        lsi_strbuf_printf(b, "  %s: PAdES %s\n", w->level, sig->level);
     if (sig->has_byte_range)
-        buf_printf(b, "  %s\n", sig->covers_whole_document ? w->scope_whole : w->scope_part);
-    buf_printf(b, "  %s: %s\n", w->mods, w->mods_verdict[sig->verdict]);
+        lsi_strbuf_printf(b, "  %s\n", sig->covers_whole_document ? w->scope_whole : w->scope_part);
+    lsi_strbuf_printf(b, "  %s: %s\n", w->mods, w->mods_verdict[sig->verdict]);
     for (size_t k = 0; k < sig->mods.count; k++)
-        buf_printf(b, "    - %s\n", sig->mods.items[k]);
-    buf_printf(b, "  %s: %s", w->revocation, w->rev[sig->revocation]);
+        lsi_strbuf_printf(b, "    - %s\n", sig->mods.items[k]);
+    lsi_strbuf_printf(b, "  %s: %s", w->revocation, w->rev[sig->revocation]);
     if (sig->revocation_source != NULL)
-        buf_printf(b, ", %s %s", w->per, sig->revocation_source);
-    buf_puts(b, "\n");
+        lsi_strbuf_printf(b, ", %s %s", w->per, sig->revocation_source);
+    lsi_strbuf_puts(b, "\n");
     text_reason(b, "  ", w, vi_lang, sig->subindication);
     for (size_t k = 0; k < sig->errors.count; k++)
-        buf_printf(b, "  %s: %s\n", w->error, sig->errors.items[k]);
+        lsi_strbuf_printf(b, "  %s: %s\n", w->error, sig->errors.items[k]);
     for (size_t k = 0; k < sig->warnings.count; k++)
-        buf_printf(b, "  %s: %s\n", w->warning, sig->warnings.items[k]);
+        lsi_strbuf_printf(b, "  %s: %s\n", w->warning, sig->warnings.items[k]);
 }
 
 static char *build_text(const lsign_report *r)
 {
     int vi_lang = r->language == LSIGN_LANG_VI;
     const words *w = vi_lang ? &vi : &en;
-    buf b = {0};
+    lsi_strbuf b = {0};
 
-    buf_printf(&b, "%s: %s\n", w->result, w->status[r->status]);
+    lsi_strbuf_printf(&b, "%s: %s\n", w->result, w->status[r->status]);
     text_reason(&b, "", w, vi_lang, r->subindication);
-    buf_printf(&b, "%s: %s\n", w->file, r->file);
-    buf_printf(&b, "%s: %zu\n", w->count, r->count);
+    lsi_strbuf_printf(&b, "%s: %s\n", w->file, r->file);
+    lsi_strbuf_printf(&b, "%s: %zu\n", w->count, r->count);
     for (size_t i = 0; i < r->count; i++)
         text_sig(&b, r->sigs[i], i, w, vi_lang);
-    return buf_take(&b);
+    return lsi_strbuf_take(&b);
 }
 
 const char *lsign_report_text(const lsign_report *r)
