@@ -13,5 +13,6 @@
 #include "libsign/verify.h"
 #include "libsign/report.h"
 #include "libsign/xml.h"
+#include "libsign/inspect.h"
 
 #endif

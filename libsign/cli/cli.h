@@ -22,6 +22,9 @@
 /* Writes `s` (UTF-8, may be NULL: null) to `f` as a JSON string. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Writes {"file": NAME, "error": lsign_last_error()} to stdout: a FILE that could not be read. */
+void cli_json_file_error(const char *name);
+
 /* Whether the file looks like XML: its first non-blank byte (after a UTF-8 BOM) is '<'. */
 int cli_looks_like_xml(const char *path);
 
@@ -138,6 +141,10 @@ int cli_apply_tsa(const char *cmd, const cli_tsa_args *tsa, struct lsign_ctx *ct
 /* The subcommand "verify"; argv[0] is "verify". */
 int cli_cmd_verify(int argc, char *argv[]);
 void cli_verify_help(void);
+
+/* The subcommand "inspect"; argv[0] is "inspect". */
+int cli_cmd_inspect(int argc, char *argv[]);
+void cli_inspect_help(void);
 
 /* The subcommand "keys"; argv[0] is "keys". */
 int cli_cmd_keys(int argc, char *argv[]);

@@ -183,13 +183,8 @@ static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
         fputs(i == 0 ? "{\"files\": [" : ",\n", stdout);
     if (rc != LSIGN_OK) {
         cli_error("%s: %s", name, lsign_last_error());
-        if (a->json) {
-            fputs("{\"file\": ", stdout);
-            cli_json_string(stdout, name);
-            fputs(", \"error\": ", stdout);
-            cli_json_string(stdout, lsign_last_error());
-            fputs("}", stdout);
-        }
+        if (a->json)
+            cli_json_file_error(name);
         status = cli_exit_for(rc);
     } else {
         if (a->json && lsign_report_json(report, &json, &len) == LSIGN_OK)

@@ -145,6 +145,15 @@ int cli_looks_like_xml(const char *path)
     return i < n && head[i] == '<';
 }
 
+void cli_json_file_error(const char *name)
+{
+    fputs("{\"file\": ", stdout);
+    cli_json_string(stdout, name);
+    fputs(", \"error\": ", stdout);
+    cli_json_string(stdout, lsign_last_error());
+    fputs("}", stdout);
+}
+
 int cli_exit_for(int code)
 {
     switch (code) {
@@ -185,6 +194,7 @@ static void usage(FILE *to)
             "  verify      verify the signatures of PDF and XML files\n"
             "  extend      raise signed PDFs to B-T, B-LT or B-LTA (timestamps, validation data)\n"
             "  keys        list PKCS#11 tokens, keys and certificates with their pkcs11: URIs\n"
+            "  inspect     show revisions, fields, timestamps, DSS and signatures, unjudged\n"
             "  help [CMD]  show this help, or the help of CMD\n"
             "\n"
             "Options:\n"
@@ -222,6 +232,10 @@ static int help(int argc, char *argv[])
         cli_keys_help();
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "inspect") == 0) {
+        cli_inspect_help();
+        return CLI_EXIT_OK;
+    }
     return cli_usage_error(NULL, "help: unknown command '%s'", argv[1]);
 }
 
@@ -241,6 +255,8 @@ int main(int argc, char *argv[])
         return cli_cmd_extend(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0)
         return cli_cmd_keys(argc - 1, argv + 1);
+    if (strcmp(cmd, "inspect") == 0)
+        return cli_cmd_inspect(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0)
         return help(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
