@@ -103,16 +103,36 @@ static int refused(const char *flag, int status)
     return cli_usage_error("sign", "%s: %s", flag, lsign_last_error());
 }
 
+/*
+ * A bare `--image FILE` (no SLOT=) fills the slots in order: the first is
+ * the handwritten signature, the second the seal.
+ */
+static const char *bare_image_slot(size_t *bare)
+{
+    static const char *const slots[] = {"signature", "seal"};
+
+    return *bare < 2 ? slots[(*bare)++] : NULL;
+}
+
 static int apply_pairs(const cli_appearance_args *a, lsign_appearance *ap)
 {
+    size_t bare = 0;
+
     for (size_t i = 0; i < a->pair_count; i++) {
         const char *flag = a->pairs[i].is_image ? "--image" : "--text", *value = NULL;
+        const char *slot = a->pairs[i].is_image && strchr(a->pairs[i].arg, '=') == NULL
+                               ? bare_image_slot(&bare)
+                               : NULL;
         char name[32];
         size_t len = 0;
-        int rc = split_pair(flag, a->pairs[i].arg, &len, &value);
+        int rc = CLI_EXIT_OK;
+        if (slot != NULL)
+            value = a->pairs[i].arg, len = strlen(slot);
+        else
+            rc = split_pair(flag, a->pairs[i].arg, &len, &value);
         if (rc != CLI_EXIT_OK)
             return rc;
-        snprintf(name, sizeof name, "%.*s", (int)len, a->pairs[i].arg);
+        snprintf(name, sizeof name, "%.*s", (int)len, slot != NULL ? slot : a->pairs[i].arg);
         rc = refused(flag, a->pairs[i].is_image ? lsign_appearance_set_image(ap, name, value)
                                                 : lsign_appearance_set_text(ap, name, value));
         if (rc != CLI_EXIT_OK)
