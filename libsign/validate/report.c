@@ -1046,7 +1046,7 @@ typedef struct words {
     const char *ts_status[3]; /* a timestamp's, by lsi_status */
     const char *result, *file, *count, *signature, *field, *signer, *issuer, *signing_time,
         *timestamp, *tsa, *level, *scope_whole, *scope_part, *mods, *mods_verdict[3], *revocation,
-        *rev[4], *per, *reason, *error, *warning, *none;
+        *rev[4], *per, *reason, *error, *warning, *none, *covers;
 } words;
 
 static const words vi = {
@@ -1074,6 +1074,7 @@ static const words vi = {
     "Lỗi",
     "Cảnh báo",
     "không rõ",
+    "Nội dung được ký",
 };
 
 static const words en = {
@@ -1101,6 +1102,7 @@ static const words en = {
     "Error",
     "Warning",
     "unknown",
+    "Signed content",
 };
 
 static void text_reason(lsi_strbuf *b, const char *indent, const words *w, int vietnamese,
@@ -1133,8 +1135,18 @@ static void text_time(lsi_strbuf *b, const iso_time *t, int vietnamese)
         lsi_strbuf_puts(b, text);
 }
 
+/* What each reference of an XML signature covers: "#data (element /HDon[1]/DLHDon[1])". */
+static void text_covered(lsi_strbuf *b, const lsi_report_sig *sig, const words *w)
+{
+    for (size_t k = 0; k < sig->covered_len; k++)
+        lsi_strbuf_printf(b, "  %s: %s (%s%s%s)\n", w->covers,
+                          *sig->covered[k].uri ? sig->covered[k].uri : "\"\"", sig->covered[k].kind,
+                          sig->covered[k].path != NULL ? " " : "",
+                          sig->covered[k].path != NULL ? sig->covered[k].path : "");
+}
+
 static void text_sig(lsi_strbuf *b, const lsi_report_sig *sig, size_t i, const words *w,
-                     int vi_lang)
+                     int vi_lang, int xml)
 {
     lsi_strbuf_printf(b, "\n%s %zu", w->signature, i + 1);
     if (sig->field != NULL)
@@ -1157,7 +1169,8 @@ static void text_sig(lsi_strbuf *b, const lsi_report_sig *sig, size_t i, const w
         lsi_strbuf_printf(b, " (%s)\n", w->ts_status[sig->ts_status]);
     }
     if (sig->level != NULL)
-        lsi_strbuf_printf(b, "  %s: PAdES %s\n", w->level, sig->level);
+        lsi_strbuf_printf(b, "  %s: %s %s\n", w->level, xml ? "XAdES" : "PAdES", sig->level);
+    text_covered(b, sig, w);
     if (sig->has_byte_range)
         lsi_strbuf_printf(b, "  %s\n", sig->covers_whole_document ? w->scope_whole : w->scope_part);
     lsi_strbuf_printf(b, "  %s: %s\n", w->mods, w->mods_verdict[sig->verdict]);
@@ -1185,7 +1198,7 @@ static char *build_text(const lsign_report *r)
     lsi_strbuf_printf(&b, "%s: %s\n", w->file, r->file);
     lsi_strbuf_printf(&b, "%s: %zu\n", w->count, r->count);
     for (size_t i = 0; i < r->count; i++)
-        text_sig(&b, r->sigs[i], i, w, vi_lang);
+        text_sig(&b, r->sigs[i], i, w, vi_lang, strcmp(r->format, "xml") == 0);
     return lsi_strbuf_take(&b);
 }
 
