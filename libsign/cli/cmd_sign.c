@@ -680,6 +680,9 @@ static int plan_outputs(sign_args *a)
                                    "never overwritten, write elsewhere",
                                    shown(in, 0), shown(a->outputs[i], 1));
     }
+    if (a->output != NULL && strcmp(a->output, "-") == 0 && a->json)
+        return cli_usage_error("sign", "--json prints on standard output, which -o - already "
+                                       "writes the signed file to");
     if (a->output != NULL && strcmp(a->output, "-") == 0 && isatty(1))
         return cli_usage_error("sign", "-o -: standard output is a terminal; redirect it to a "
                                        "file or a pipe");
