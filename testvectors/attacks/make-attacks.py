@@ -769,7 +769,9 @@ def make_controls(g, a):
            "after the first", "TOTAL-PASSED", "-", "ALLOWED")
     with open(os.path.join(PKI, "inter-ca.crt"), "rb") as f:
         pem = f.read()
-    der = run(["openssl", "x509", "-in", "-", "-outform", "DER"], input=pem).stdout
+    # Read from standard input by default; check=True: an empty certificate must not pass silently.
+    der = run(["openssl", "x509", "-outform", "DER"], input=pem, check=True).stdout
+    assert len(der) > 500, "control-dss-update: the intermediate certificate did not convert"
     n = g.size(a)
     catalog = g.show(a, g.root(a))
     g.emit("control-dss-update.pdf", g.update(a, {
