@@ -30,6 +30,14 @@ extern "C" {
 LSIGN_EXTERN int lsign_pdf_verify(lsign_ctx *ctx, lsign_input *input, const char *name,
                                   lsign_report **report);
 
+/**
+ * Verify a PDF or an XML document, told apart by its content (XML when its
+ * first non-blank byte is '<'): lsign_pdf_verify(), or lsign_xml_verify()
+ * with default options. Returns and report as theirs.
+ */
+LSIGN_EXTERN int lsign_verify(lsign_ctx *ctx, lsign_input *input, const char *name,
+                              lsign_report **report);
+
 #ifdef __cplusplus
 }
 #endif

@@ -118,6 +118,16 @@ const lsi_input *lsi_input_of(const lsign_input *in)
     return &in->in;
 }
 
+int lsi_input_is_xml(const lsi_input *in)
+{
+    size_t i = in->len >= 3 && memcmp(in->data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+    while (i < in->len && (in->data[i] == ' ' || in->data[i] == '\t' || in->data[i] == '\r' ||
+                           in->data[i] == '\n'))
+        i++;
+    return i < in->len && in->data[i] == '<';
+}
+
 static int output_new(lsign_output **out, int kind)
 {
     if (out == NULL)

@@ -7,6 +7,9 @@
 
 const lsi_input *lsi_input_of(const lsign_input *in);
 
+/* Whether the input is XML: its first non-blank byte, after a UTF-8 BOM, is '<'. */
+int lsi_input_is_xml(const lsi_input *in);
+
 /*
  * Opens the output of one operation reading `in`: refuses an output that is
  * the input file. A pipe gets a memory output, copied to it by

@@ -265,15 +265,6 @@ static int inspect_xml(lsign_ctx *ctx, const lsi_input *in, out *o)
     return LSIGN_OK;
 }
 
-static int looks_like_xml(const lsi_input *in)
-{
-    size_t i = in->len >= 3 && memcmp(in->data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-
-    while (i < in->len && strchr(" \t\r\n", in->data[i]) != NULL && in->data[i] != '\0')
-        i++;
-    return i < in->len && in->data[i] == '<';
-}
-
 int lsign_inspect(lsign_ctx *ctx, lsign_input *input, lsign_inspection **out_inspection)
 {
     const lsi_input *in;
@@ -285,7 +276,7 @@ int lsign_inspect(lsign_ctx *ctx, lsign_input *input, lsign_inspection **out_ins
     *out_inspection = NULL;
     memset(&o, 0, sizeof o);
     in = lsi_input_of(input);
-    rc = looks_like_xml(in) ? inspect_xml(ctx, in, &o) : inspect_pdf(ctx, in, &o);
+    rc = lsi_input_is_xml(in) ? inspect_xml(ctx, in, &o) : inspect_pdf(ctx, in, &o);
     if (rc == LSIGN_OK && (*out_inspection = calloc(1, sizeof **out_inspection)) == NULL)
         rc = lsi_error_nomem();
     if (rc == LSIGN_OK) {
