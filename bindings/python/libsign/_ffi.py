@@ -153,6 +153,10 @@ int lsign_pdf_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign
 int lsign_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign_report **report);
 
 void lsign_report_free(lsign_report *r);
+const char *lsign_report_file(const lsign_report *r);
+const char *lsign_report_format(const lsign_report *r);
+const char *lsign_report_status(const lsign_report *r);
+const char *lsign_report_subindication(const lsign_report *r);
 int lsign_report_json(const lsign_report *r, char **json, size_t *len);
 const char *lsign_report_text(const lsign_report *r);
 int lsign_report_sig_covered_content(const lsign_report *r, size_t i, size_t k,

@@ -100,23 +100,43 @@ def _signature(d: Dict[str, Any], report: "Report") -> SignatureResult:
         errors=list(d["errors"]), warnings=list(d["warnings"]), _report=report)
 
 
+def _text(p: Any) -> Optional[str]:
+    return ffi.string(p).decode("utf-8") if p != ffi.NULL else None
+
+
 class Report:
-    """The verdict on one file. `to_dict()` is exactly the C API's JSON (`libsign verify --json`)."""
+    """The verdict on one file. `to_dict()` is exactly the C API's JSON (`libsign verify --json`).
+
+    The status is read from the C report directly; the signatures are built from its JSON
+    the first time they are asked for.
+    """
 
     def __init__(self, ptr: Any) -> None:
         self._ptr = ffi.gc(ptr, lib.lsign_report_free)
-        text = ffi.new("char **")
-        size = ffi.new("size_t *")
-        check(lib.lsign_report_json(self._ptr, text, size))
-        try:
-            self._dict = json.loads(ffi.string(text[0], size[0]).decode("utf-8"))
-        finally:
-            lib.lsign_free_string(text[0])
-        self.file: str = self._dict["file"]
-        self.format: str = self._dict["format"]
-        self.status: str = self._dict["status"]
-        self.subindication: Optional[str] = self._dict["subindication"]
-        self.signatures: List[SignatureResult] = [_signature(s, self) for s in self._dict["signatures"]]
+        self._dict: Optional[Dict[str, Any]] = None
+        self._signatures: Optional[List[SignatureResult]] = None
+        self.file: str = _text(lib.lsign_report_file(self._ptr)) or ""
+        self.format: str = _text(lib.lsign_report_format(self._ptr)) or ""
+        self.status: str = _text(lib.lsign_report_status(self._ptr)) or ""
+        self.subindication: Optional[str] = _text(lib.lsign_report_subindication(self._ptr))
+
+    def _json(self) -> Dict[str, Any]:
+        if self._dict is None:
+            text = ffi.new("char **")
+            size = ffi.new("size_t *")
+            check(lib.lsign_report_json(self._ptr, text, size))
+            try:
+                self._dict = json.loads(ffi.string(text[0], size[0]).decode("utf-8"))
+            finally:
+                lib.lsign_free_string(text[0])
+        return self._dict
+
+    @property
+    def signatures(self) -> List[SignatureResult]:
+        """Every signature (and document timestamp), in document order."""
+        if self._signatures is None:
+            self._signatures = [_signature(s, self) for s in self._json()["signatures"]]
+        return self._signatures
 
     @property
     def passed(self) -> bool:
@@ -130,7 +150,7 @@ class Report:
 
     def to_dict(self) -> Dict[str, Any]:
         """The report as the C API's JSON, parsed (a fresh copy)."""
-        return json.loads(json.dumps(self._dict))
+        return json.loads(json.dumps(self._json()))
 
     def _covered_content(self, i: int, k: int) -> bytes:
         data = ffi.new("const unsigned char **")
@@ -139,4 +159,4 @@ class Report:
         return bytes(ffi.buffer(data[0], size[0]))
 
     def __repr__(self) -> str:
-        return f"<Report {self.file!r} {self.status}, {len(self.signatures)} signature(s)>"
+        return f"<Report {self.file!r} {self.status}>"
