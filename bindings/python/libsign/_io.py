@@ -11,6 +11,14 @@ Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 Destination = Union[None, str, "os.PathLike[str]", IO[bytes]]
 
 
+def _descriptor(f: Any) -> Optional[int]:
+    """The file object's descriptor, or None (BytesIO and the like have none)."""
+    try:
+        return f.fileno() if hasattr(f, "fileno") else None
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return None
+
+
 class Input(Handle):
     """An lsign_input over a path, a descriptor or bytes (kept alive with it)."""
 
@@ -24,9 +32,10 @@ class Input(Handle):
         elif isinstance(src, (bytes, bytearray, memoryview)):
             self._keep = ffi.from_buffer(bytes(src) if isinstance(src, memoryview) else src)
             check(lib.lsign_input_from_memory(out, self._keep, len(self._keep)))
-        elif hasattr(src, "fileno"):
-            self.name = str(getattr(src, "name", "")) if isinstance(getattr(src, "name", ""), str) else ""
-            check(lib.lsign_input_from_fd(out, src.fileno()))
+        elif _descriptor(src) is not None:
+            name = getattr(src, "name", "")
+            self.name = name if isinstance(name, str) else ""
+            check(lib.lsign_input_from_fd(out, _descriptor(src)))
         elif hasattr(src, "read"):
             self._keep = ffi.from_buffer(src.read())
             check(lib.lsign_input_from_memory(out, self._keep, len(self._keep)))
