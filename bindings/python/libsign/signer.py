@@ -120,14 +120,21 @@ class Signer(Handle):
             certs.append(bytes(ffi.buffer(der[0], size[0])))
         return certs
 
+    def _use_tsa(self, tsa: Optional[str]) -> None:
+        if tsa is not None:
+            check(lib.lsign_ctx_set_tsa(self.context.ptr, tsa.encode(), ffi.NULL, ffi.NULL))
+
     def sign_pdf(self, src: Source, dst: Destination = None, *, level: str = "B-B",
                  reason: Optional[str] = None, location: Optional[str] = None,
                  contact: Optional[str] = None, name: Optional[str] = None,
                  field: Optional[str] = None, certify: Optional[int] = None,
                  digest: str = "sha256", scheme: str = "auto",
-                 appearance: Optional[Appearance] = None) -> Optional[bytes]:
+                 appearance: Optional[Appearance] = None,
+                 tsa: Optional[str] = None) -> Optional[bytes]:
         """Sign a PDF (PAdES). dst None returns the signed bytes; a path is written atomically;
-        a binary file object is written to. B-T and up use the context's TSA."""
+        a binary file object is written to. B-T and up use the context's TSA; `tsa` sets it
+        (on the signer's context, for later calls too)."""
+        self._use_tsa(tsa)
         opts = ffi.new("lsign_pdf_sign_options *")
         check(lib.lsign_pdf_sign_options_init(opts, 1))
         keep: List[Any] = []
@@ -152,10 +159,11 @@ class Signer(Handle):
                  parent_xpath: Optional[str] = None, reference_id: Optional[str] = None,
                  signer_role: Optional[str] = None, countersign_id: Optional[str] = None,
                  detached_uri: Optional[str] = None, digest: str = "sha256",
-                 scheme: str = "auto") -> Optional[bytes]:
+                 scheme: str = "auto", tsa: Optional[str] = None) -> Optional[bytes]:
         """Sign an XML document (XAdES by default, or the edxml / einvoice profiles).
         Detached: src is the data, the output a signature referencing it by detached_uri
         (default: src's base name)."""
+        self._use_tsa(tsa)
         opts = ffi.new("lsign_xml_sign_options *")
         check(lib.lsign_xml_sign_options_init(opts, 1))
         keep: List[Any] = []

@@ -48,6 +48,16 @@ def test_pdf_b_t_with_pkcs12(lib, pki, data, tsa_ctx, verify_ctx):
     check_timestamped(verify_ctx.verify(signed), CN_RSA2048, "B-T")
 
 
+def test_pdf_b_t_with_the_tsa_given_to_sign_pdf(lib, pki, data, ltv, verify_ctx):
+    """sign_pdf(tsa=...) sets the TSA of a context that had none."""
+    with lib.Context(trust=[ltv.trust], timeout=20) as c, \
+            lib.Signer.pkcs12(pki / "signer-rsa2048.p12", P12_PASSWORD, context=c) as s:
+        with pytest.raises(lib.InvalidArgumentError):
+            s.sign_pdf(data / "pdf" / "corpus" / "gs-1.7.pdf", level="B-T")
+        signed = s.sign_pdf(data / "pdf" / "corpus" / "gs-1.7.pdf", level="B-T", tsa=ltv.tsa_url)
+    check_timestamped(verify_ctx.verify(signed), CN_RSA2048, "B-T")
+
+
 def test_xml_b_t_with_token(lib, module, data, tsa_ctx, verify_ctx, tmp_path):
     out = tmp_path / "kq.xml"
     with lib.Signer.pkcs11(TOKEN_EC_URI, pin=TOKEN_PIN, module=module, context=tsa_ctx) as s:
