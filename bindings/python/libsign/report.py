@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -72,7 +73,7 @@ class SignatureResult:
     revocation: Revocation
     errors: List[str]
     warnings: List[str]
-    _report: "Report" = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    _report: "Report" = dc_field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     @property
     def passed(self) -> bool:
