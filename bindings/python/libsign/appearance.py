@@ -7,7 +7,8 @@ from typing import Dict, Optional, Tuple
 from ._ffi import Handle, ffi, lib
 from .errors import InvalidArgumentError, check
 
-_UNITS = {"mm": 0, "pt": 1}
+# lsign_unit (appearance.h): LSIGN_UNIT_PT = 0, LSIGN_UNIT_MM = 1.
+_UNITS = {"pt": 0, "mm": 1}
 
 
 class Appearance(Handle):

@@ -1,6 +1,7 @@
 """The library context: trust anchors, limits, network, language; and verification."""
 from __future__ import annotations
 
+import json
 import os
 from typing import Iterable, Optional, Union
 
@@ -77,6 +78,22 @@ class Context(Handle):
             else:
                 check(self._verify_xml(inp, shown, report, detached, allow_any_element_reference))
             return Report(report[0])
+
+    def inspect(self, src: Source) -> dict:
+        """What a PDF or XML document holds, without judging it (`libsign inspect --json`).
+
+        For a PDF: revisions, form fields (signed or not, /SubFilter, /ByteRange, claimed
+        time, the widget's page and rectangle), document timestamps and the /DSS; for
+        XML: its signatures and their references. Nothing is checked cryptographically:
+        use verify() for verdicts. The context's limits apply.
+        """
+        with Input(src) as inp:
+            out = ffi.new("lsign_inspection **")
+            check(lib.lsign_inspect(self.ptr, inp.ptr, out))
+            try:
+                return json.loads(ffi.string(lib.lsign_inspection_json(out[0])).decode("utf-8"))
+            finally:
+                lib.lsign_inspection_free(out[0])
 
     def _verify_xml(self, inp: Input, shown: bytes, report, detached, allow_any) -> int:
         opts = ffi.new("lsign_xml_verify_options *")

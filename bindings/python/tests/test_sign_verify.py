@@ -276,6 +276,22 @@ def test_pdf_visible_appearance(lib, signers, ctx, data, tmp_path):
     assert len(signed) > len(plain) + 1000, "the visible signature adds fonts and images"
 
 
+def test_inspect_gives_the_widget_page_and_rectangle(lib, signers, ctx, data, run_cli, tmp_path):
+    ap = lib.Appearance("agency", page=1, rect=(100, 50, 60, 30), units="pt")
+    signed = signers("p12-rsa").sign_pdf(data / "appearance" / "decision.pdf", appearance=ap)
+    found = ctx.inspect(signed)
+    assert found["format"] == "pdf" and len(found["revisions"]) == 2
+    [field] = [f for f in found["fields"] if f["signed"]]
+    assert field["page"] == 1
+    assert field["rect"] == pytest.approx([100, 50, 160, 80], abs=0.01)
+    (tmp_path / "s.pdf").write_bytes(signed)
+    import json
+    assert json.loads(run_cli("inspect", "--json", str(tmp_path / "s.pdf")).stdout)["files"][0] \
+        == found, "the same JSON as `libsign inspect --json`"
+    with pytest.raises(lib.ParseError):
+        ctx.inspect(b"%PDF-1.7\n junk")
+
+
 def test_pdf_appearance_preset_anchor_font(lib, signers, ctx, data):
     src = data / "appearance" / "decision.pdf"
     images = data / "appearance" / "images"
