@@ -274,8 +274,15 @@ static int check_signer_info(CMS_ContentInfo *cms, CMS_SignerInfo *si, int conte
                              const unsigned char *hash, unsigned int hash_len,
                              lsi_sc_verdict mismatch, lsi_sigcheck *c)
 {
-    return check_attrs(si, content_type, hash, hash_len, mismatch, c) && find_signer(cms, si, c) &&
-           verify_signature(si, c) && check_ess(si, c);
+    if (check_attrs(si, content_type, hash, hash_len, mismatch, c))
+        return find_signer(cms, si, c) && verify_signature(si, c) && check_ess(si, c);
+    /* The content's digest differs (the verdict stays): the signer is still named when the
+     * signature over the attributes verifies, so a report says whose document was changed. */
+    if (c->verdict == mismatch && find_signer(cms, si, c) && !verify_signature(si, c)) {
+        X509_free(c->signer);
+        c->signer = NULL;
+    }
+    return 0;
 }
 
 static int copy_bytes(const unsigned char *p, size_t n, lsi_sigcheck *c)
@@ -377,6 +384,8 @@ static int check_cms(CMS_ContentInfo *cms, const unsigned char *data, const lsi_
     if (!check_detached(cms, c))
         return LSIGN_OK;
     rc = check_one(cms, si, data, c);
+    if (rc == LSIGN_OK && c->verdict == LSI_SC_HASH_FAILURE && c->signer != NULL)
+        c->claimed_time = signing_time(si, sig); /* of the document before it was changed */
     if (rc != LSIGN_OK || c->verdict != LSI_SC_OK)
         return rc;
     if ((rc = check_others(cms, data, c)) != LSIGN_OK || c->verdict != LSI_SC_OK)

@@ -135,6 +135,8 @@ static int docmdp_for(session *s, size_t i)
  * A signature that failed its own checks still gets its changes analysed,
  * to say what an attack did: from where its ByteRange ends, else from the
  * last revision before its gap (wrapping moves the ranges). Best effort.
+ * From before the gap the signature's own revision shows as allowed
+ * additions, so that view is reported only when it finds a forbidden change.
  */
 static int analyse_broken(session *s, size_t i, lsi_mods *m)
 {
@@ -154,7 +156,7 @@ static int analyse_broken(session *s, size_t i, lsi_mods *m)
     if (rev != SIZE_MAX &&
         lsi_mods_analyse(s->doc, s->in->data, s->in->len, rev, docmdp_for(s, i), &before) ==
             LSIGN_OK &&
-        before.verdict > m->verdict) {
+        before.verdict == LSI_MODS_DISALLOWED && m->verdict != LSI_MODS_DISALLOWED) {
         lsi_mods_clear(m);
         *m = before;
         memset(&before, 0, sizeof before);

@@ -191,6 +191,10 @@ static void flip_everywhere(unsigned char *pdf, size_t len, uint32_t seed)
             if (inside && c[i].verdict != LSI_SC_HASH_FAILURE &&
                 c[i].verdict != LSI_SC_FORMAT_FAILURE)
                 fail_msg("byte %zu flipped: signature %d: %s", at, i, c[i].reason);
+            /* A changed document still names whose signature it carried, and when. */
+            if (i < n && c[i].verdict == LSI_SC_HASH_FAILURE &&
+                (c[i].signer == NULL || c[i].claimed_time != good[i].claimed_time))
+                fail_msg("byte %zu flipped: signature %d: no signer or time", at, i);
         }
         clear_all(c, m);
         pdf[at] ^= mask;

@@ -131,7 +131,6 @@ ENV: Env | None = None
 def pytest_configure(config):
     global ENV
     ENV = Env()
-    config._libsign_outcomes = {"skipped": [], "xfailed": []}
 
 
 def pytest_unconfigure(config):
@@ -139,41 +138,11 @@ def pytest_unconfigure(config):
         ENV.cleanup()
 
 
-def pytest_collection_modifyitems(session, config, items):
-    """A full run (the whole tests folder, no -k/-m) must collect every module's tests."""
-    if config.getoption("keyword") or config.getoption("markexpr"):
-        return
-    args = [Path(a.split("::")[0]).resolve() for a in config.args]
-    if args != [HERE]:
-        return
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.path.name] = counts.get(item.path.name, 0) + 1
-    short = [f"  {name}: {counts.get(name, 0)} collected, at least {least} expected"
-             for name, least in EXPECTED_TESTS.items() if counts.get(name, 0) < least]
-    if short:
-        raise pytest.UsageError("libsign binding tests: too few tests collected "
-                                "(the suite must not pass vacuously):\n" + "\n".join(short))
+sys.path.insert(0, str(REPO / "tests" / "python"))
+import strict_suite  # noqa: E402
 
-
-def pytest_runtest_logreport(report):
-    if report.skipped:
-        outcomes = report.__dict__.get("wasxfail")
-        kind = "xfailed" if outcomes is not None else "skipped"
-        pytest_runtest_logreport.seen.setdefault(kind, []).append(report.nodeid)
-
-
-pytest_runtest_logreport.seen = {}
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """Skips and xfails are failures here: every test must really run."""
-    seen = pytest_runtest_logreport.seen
-    bad = seen.get("skipped", []) + seen.get("xfailed", [])
-    if bad:
-        sys.stderr.write("\nlibsign binding tests: these tests were skipped or xfailed, "
-                         "which this suite does not allow:\n  " + "\n  ".join(bad) + "\n")
-        session.exitstatus = 1
+strict_suite.install(globals(), here=HERE, expected=EXPECTED_TESTS,
+                     label="libsign binding tests")
 
 
 # ---------------------------------------------------------------- fixtures

@@ -1,19 +1,18 @@
 """The verification service's HTTP API (issue 12), against the real server on loopback.
 
-Starts `uvicorn app:app` with 2 worker processes on a free port, trusting the fixed test
-root; checks /healthz, verification of PDF and XML as a raw body and as a multipart
-upload (the JSON is the C report's, as `libsign verify --json` prints it), a tampered
-file, junk, an empty body, a DTD, a document over the size limit (413), and 12
-concurrent requests. Needs LIBSIGN_LIBRARY, LIBSIGN_CLI, LIBSIGN_TEST_DATA (ctest).
+Starts `uvicorn app:app` with 2 worker processes on a free port (conftest.py), trusting
+the fixed test root; checks /healthz, verification of PDF and XML as a raw body and as a
+multipart upload (the JSON is the C report's, as `libsign verify --json` prints it), a
+tampered file, junk, an empty body, a DTD, a document over the size limit (413), 12
+concurrent requests, the report language, the page's preview (rendered pages with the
+signature boxes, also on a rotated page), the bounded answer cache, and the page's files
+with their security headers.
 """
 from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -21,51 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SERVICE = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(SERVICE))
-MAX_BYTES = 300_000
+from conftest import DATA, MAX_BYTES, ROOT, env, sign_visible
 
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"${name} is not set (run through ctest)")
-    return value
-
-
-DATA = env("LIBSIGN_TEST_DATA")
-ROOT = os.path.join(DATA, "signed-by-others", "pki", "root-ca.crt")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    environ = dict(os.environ, LIBSIGN_TRUST=ROOT, LIBSIGN_MAX_BYTES=str(MAX_BYTES),
-                   LIBSIGN_LANGUAGE="en",
-                   PYTHONPATH=os.path.join(REPO, "bindings", "python"))
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", SERVICE, "app:app",
-                             "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("the service exited: " + proc.stdout.read().decode())
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("the service did not answer /healthz within 20 s")
-    yield base
-    proc.terminate()
-    out = proc.communicate(timeout=20)[0].decode("utf-8", "replace")
-    assert "Traceback" not in out, out
+SERVICE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def post(url, body, content_type="application/octet-stream"):
@@ -164,3 +121,120 @@ def test_concurrent_requests(server):
         results = list(pool.map(lambda d: post(server + "/api/v1/verify", d), [pdf, xml] * 6))
     assert [s for s, _ in results] == [200] * 12
     assert all(r["status"] == "TOTAL-PASSED" for _, r in results)
+
+
+def test_preview_summary_in_the_requested_language(server):
+    data = read("attacks", "isa-add-page.pdf")
+    _, vi = post(server + "/api/v1/preview?lang=vi", data)
+    _, en = post(server + "/api/v1/preview?lang=en", data)
+    assert vi["report"] == en["report"] and vi["report"]["status"] == "TOTAL-FAILED"
+    assert "Invalid signature" in en["summary"] and vi["summary"] != en["summary"]
+    assert "ký" in vi["summary"], vi["summary"]
+    status, problem = post(server + "/api/v1/preview?lang=fr", data)
+    assert status == 400 and problem["error"] == "language"
+    status, report = post(server + "/api/v1/verify?lang=fr", data)
+    assert status == 200, "the JSON report has no language: ?lang= is not read"
+
+
+def test_preview_outlines_the_visible_signature(server, tmp_path):
+    signed = sign_visible(os.path.join(DATA, "appearance", "decision.pdf"), tmp_path / "s.pdf",
+                          "--visible", "1,20,30,80,40")
+    body, kind = multipart("file", "quyet-dinh.pdf", signed.read_bytes())
+    status, answer = post(server + "/api/v1/preview", body, kind)
+    assert status == 200, answer
+    assert answer["report"]["status"] == "TOTAL-PASSED"
+    assert answer["report"]["file"] == "quyet-dinh.pdf"
+    assert answer["preview_error"] is None and answer["invisible"] == []
+    [page] = answer["pages"]
+    assert page["page"] == 1
+    assert page["image"].startswith("data:image/png;base64,iVBORw0KGgo")
+    [box] = page["boxes"]
+    # 20,30 mm from the lower left, 80x40 mm, on a 595.62 x 842.58 pt page.
+    mm = 72 / 25.4
+    assert box["left"] == pytest.approx(20 * mm / 595.62, abs=1e-3)
+    assert box["width"] == pytest.approx(80 * mm / 595.62, abs=1e-3)
+    assert box["top"] + box["height"] == pytest.approx(1 - 30 * mm / 842.58, abs=1e-3)
+    assert box["height"] == pytest.approx(40 * mm / 842.58, abs=1e-3)
+    assert box["field"] == answer["report"]["signatures"][0]["field"]
+
+
+def test_preview_box_on_a_rotated_page(server, tmp_path):
+    """/Rotate 90: the box is placed and outlined on the page as displayed."""
+    signed = sign_visible(os.path.join(DATA, "appearance", "decision-rotated.pdf"),
+                          tmp_path / "r.pdf", "--visible", "1,20,30,80,40")
+    status, answer = post(server + "/api/v1/preview", signed.read_bytes())
+    assert status == 200 and answer["report"]["status"] == "TOTAL-PASSED"
+    [box] = answer["pages"][0]["boxes"]
+    mm = 72 / 25.4
+    # Displayed landscape: 842.58 wide, 595.62 high.
+    assert box["left"] == pytest.approx(20 * mm / 842.58, abs=1e-3)
+    assert box["width"] == pytest.approx(80 * mm / 842.58, abs=1e-3)
+    assert box["top"] + box["height"] == pytest.approx(1 - 30 * mm / 595.62, abs=1e-3)
+
+
+def test_preview_of_invisible_and_xml_signatures(server):
+    status, answer = post(server + "/api/v1/preview",
+                          read("signed-by-others", "lo-writer.pdfsig-rsa.pdf"))
+    assert status == 200
+    assert answer["invisible"] == [0]
+    assert [p["page"] for p in answer["pages"]] == [1] and answer["pages"][0]["boxes"] == []
+    status, answer = post(server + "/api/v1/preview", read("xml", "einvoice-signed.xml"))
+    assert status == 200 and answer["report"]["format"] == "xml"
+    assert answer["pages"] == [] and answer["preview_error"] is None
+
+
+def test_preview_of_a_document_poppler_cannot_render(server):
+    """A verdict is still given when the page cannot be drawn."""
+    data = read("signed-by-others", "lo-writer.pdfsig-rsa.pdf")
+    status, answer = post(server + "/api/v1/preview", data + b"\n%" + os.urandom(64).hex().encode())
+    assert status == 200
+    assert answer["report"]["status"] in ("TOTAL-PASSED", "INDETERMINATE", "TOTAL-FAILED")
+
+
+def test_answers_are_cached_by_content(server):
+    def entries():
+        with urllib.request.urlopen(server + "/healthz") as r:
+            return json.loads(r.read())["cache"]
+    data = read("signed-by-others", "pdftex-classic.podofosign-rsa.pdf")
+    first = [post(server + "/api/v1/verify?name=a.pdf", data)[1] for _ in range(4)]
+    second = post(server + "/api/v1/verify?name=b.pdf", data)[1]
+    assert all(r == first[0] for r in first)
+    assert second["file"] == "b.pdf" and dict(second, file="a.pdf") == first[0]
+    assert entries()["entries"] >= 1
+
+
+def test_cache_is_bounded():
+    import sys
+    sys.path.insert(0, SERVICE)
+    from cache import AnswerCache
+    cache = AnswerCache(max_entries=3, max_bytes=100, max_age=60)
+    for i in range(10):
+        cache.put(("k", i), i, 10)
+    assert len(cache) == 3 and cache.bytes == 30
+    assert cache.get(("k", 0)) is None and cache.get(("k", 9)) == 9
+    cache.put(("big",), "x", 101)
+    assert cache.get(("big",)) is None, "a value over the byte bound is not kept"
+    cache.put(("half",), "y", 80)
+    assert cache.bytes <= 100 and cache.get(("half",)) == "y"
+    old = AnswerCache(max_entries=3, max_bytes=100, max_age=0)
+    old.put(("k",), 1, 1)
+    assert old.get(("k",)) is None and len(old) == 0, "answers expire"
+    off = AnswerCache(max_entries=0, max_bytes=100, max_age=60)
+    off.put(("k",), 1, 1)
+    assert len(off) == 0
+
+
+def test_the_page_and_its_files(server):
+    with urllib.request.urlopen(server + "/") as r:
+        html = r.read().decode()
+        assert r.headers["Content-Type"].startswith("text/html")
+        assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert 'lang="vi"' in html and "Kiểm tra" in html
+    for name, kind in (("app.js", "text/javascript"), ("style.css", "text/css")):
+        with urllib.request.urlopen(f"{server}/static/{name}") as r:
+            assert r.headers["Content-Type"].startswith(kind) and r.read()
+    for path in ("/static/../app.py", "/static/app.py", "/static/%2e%2e%2fapp.py"):
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(server + path)
+        assert e.value.code == 404
