@@ -17,6 +17,8 @@ LONG_SIDE_PX = 1000       # the picture's longer side
 MAX_PAGES = 4             # pages rendered per document
 POPPLER_SECONDS = 15      # wall-clock limit per poppler run
 POPPLER_LIMITS = ["prlimit", "--as=1073741824", "--cpu=15", "--"]  # 1 GiB, 15 s of CPU
+# poppler gets a minimal environment: nothing of the service's (keys, preloads) leaks to it.
+POPPLER_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
 
 
 class RenderError(Exception):
@@ -26,7 +28,7 @@ class RenderError(Exception):
 def _poppler(args: list, data: bytes) -> bytes:
     try:
         done = subprocess.run(POPPLER_LIMITS + args, input=data, capture_output=True,
-                              timeout=POPPLER_SECONDS, check=False)
+                              timeout=POPPLER_SECONDS, check=False, env=POPPLER_ENV)
     except subprocess.TimeoutExpired:
         raise RenderError(f"{args[0]} took longer than {POPPLER_SECONDS} s") from None
     if done.returncode != 0 or not done.stdout:

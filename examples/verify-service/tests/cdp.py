@@ -36,7 +36,9 @@ class Browser:
         script = (f'exec 3<&{to_browser_r} 4>&{from_browser_w} {to_browser_r}<&- '
                   f'{from_browser_w}>&-; exec "$@"')
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(["bash", "-c", script, "bash", *args],
+        # Sanitizer builds preload their runtime into the tests' processes: not into Chromium.
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+        self.proc = subprocess.Popen(["bash", "-c", script, "bash", *args], env=env,
                                      pass_fds=(to_browser_r, from_browser_w),
                                      stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
         os.close(to_browser_r)
