@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "fuzz_ctx.h"
+#include "json_check.h"
 #include "libsign/libsign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (lsign_input_from_memory(&in, data, size) == LSIGN_OK &&
         lsign_inspect(fuzz_ctx(4u << 20), in, &inspection) == LSIGN_OK)
-        (void)lsign_inspection_json(inspection);
+        fuzz_require_json(lsign_inspection_json(inspection), "lsign_inspection_json");
     lsign_inspection_free(inspection);
     lsign_input_free(in);
     return 0;

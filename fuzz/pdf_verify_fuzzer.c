@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "fuzz_ctx.h"
+#include "json_check.h"
 #include "libsign/libsign.h"
 #include "pdf/document.h"
 #include "validate/sigcheck.h"
@@ -24,8 +25,10 @@ static void verify_whole(const uint8_t *data, size_t size)
 
     if (lsign_input_from_memory(&in, data, size) == LSIGN_OK &&
         lsign_pdf_verify(fuzz_ctx(4u << 20), in, "fuzz.pdf", &report) == LSIGN_OK &&
-        lsign_report_json(report, &json, &len) == LSIGN_OK)
+        lsign_report_json(report, &json, &len) == LSIGN_OK) {
+        fuzz_require_json(json, "lsign_report_json");
         lsign_free_string(json);
+    }
     lsign_report_free(report);
     lsign_input_free(in);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "fuzz_ctx.h"
+#include "json_check.h"
 #include "libsign/libsign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,8 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lsign_input_from_memory(&in, data, size) == LSIGN_OK &&
         lsign_xml_verify(fuzz_ctx(4u << 20), in, "fuzz.xml", NULL, &report) == LSIGN_OK) {
         read_covered(report);
-        if (lsign_report_json(report, &json, &len) == LSIGN_OK)
+        if (lsign_report_json(report, &json, &len) == LSIGN_OK) {
+            fuzz_require_json(json, "lsign_report_json");
             lsign_free_string(json);
+        }
         (void)lsign_report_text(report);
     }
     lsign_report_free(report);

@@ -51,7 +51,7 @@ typedef struct lsign_ctx_options {
     /* Limits against hostile input; reaching one gives LSIGN_E_LIMIT. */
     unsigned int max_depth;    /**< nesting depth of objects/elements (256) */
     uint64_t max_objects;      /**< objects in one document (2,000,000) */
-    uint64_t max_stream_bytes; /**< decompressed size of one stream (256 MiB) */
+    uint64_t max_stream_bytes; /**< decompressed size of one stream (64 MiB) */
     /* Network (TSA, OCSP, CRL, AIA). */
     unsigned int timeout_ms;     /**< per request (15,000) */
     uint64_t max_response_bytes; /**< per response body (16 MiB) */

@@ -112,8 +112,8 @@ static int get_int(const lsi_pdf_obj *dict, const char *key, int64_t *out)
 }
 
 /* Undoes /Filter and /DecodeParms of a stream whose data extent is known. */
-static int decode_stream(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, unsigned char **out,
-                         size_t *out_len);
+static int decode_stream(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, uint64_t max,
+                         unsigned char **out, size_t *out_len);
 
 /* An xref stream's /Index as integers, in a new array (free() it); NULL and 0 when absent. */
 static int read_index(lsi_pdf_doc *doc, const lsi_pdf_obj *iobj, uint32_t num, int64_t **index,
@@ -139,6 +139,30 @@ static int read_index(lsi_pdf_doc *doc, const lsi_pdf_obj *iobj, uint32_t num, i
     }
     *count = n;
     return LSIGN_OK;
+}
+
+/*
+ * The most an xref stream's data can hold: its entries (from /Index, else /Size) times
+ * the row width, plus a PNG predictor's tag byte per row, and a little slack. A zip bomb
+ * posing as an xref stream stops there instead of at the general stream limit.
+ */
+static uint64_t xref_stream_bound(const lsi_pdf_doc *doc, const int64_t w[3], const int64_t *index,
+                                  size_t n_index, int64_t size)
+{
+    uint64_t max = doc->limits.max_stream_bytes, entries = 0, row = 1;
+
+    for (size_t i = 0; i < 3; i++) {
+        if (w[i] < 0 || w[i] > 8)
+            return max; /* refused later, with its own message */
+        row += (uint64_t)w[i];
+    }
+    for (size_t i = 1; i < n_index; i += 2)
+        entries += index[i] > 0 ? (uint64_t)index[i] : 0;
+    if (n_index == 0)
+        entries = size > 0 ? (uint64_t)size : 0;
+    if (entries > doc->limits.max_objects)
+        return max;
+    return entries * row + 4096 < max ? entries * row + 4096 : max;
 }
 
 /* An xref stream at `offset`: entries, and its dictionary as the trailer. */
@@ -172,7 +196,7 @@ static int read_xref_stream(lsi_pdf_doc *doc, size_t offset, lsi_xref_section *s
     (void)get_int(dict, "Size", &size);
     rc = read_index(doc, iobj, num, &index, &n_index);
     if (rc == LSIGN_OK)
-        rc = decode_stream(doc, obj, &rows, &len);
+        rc = decode_stream(doc, obj, xref_stream_bound(doc, w, index, n_index, size), &rows, &len);
     if (rc == LSIGN_OK)
         rc = lsi_xref_decode_stream(rows, len, w, index, n_index, size, doc->limits.max_objects,
                                     sec);
@@ -663,7 +687,7 @@ static int objstm_load(lsi_pdf_doc *doc, uint32_t num, objstm **out)
         !get_int(st->u.stream.dict, "First", &first) || n < 0 || first < 0 ||
         (uint64_t)n > doc->limits.max_objects)
         return lsi_error(LSIGN_E_PARSE, "PDF: object %u is not a valid object stream", num);
-    rc = decode_stream(doc, st, &os.data, &os.len);
+    rc = decode_stream(doc, st, doc->limits.max_stream_bytes, &os.data, &os.len);
     if (rc == LSIGN_OK && (uint64_t)first > os.len)
         rc = lsi_error(LSIGN_E_PARSE, "PDF object stream %u: /First beyond its data", num);
     os.first = (size_t)first;
@@ -782,11 +806,10 @@ static void predictor_of(lsi_pdf_doc *doc, const lsi_pdf_obj *parms, lsi_pdf_pre
     (void)get_int(parms, "Columns", &p->columns);
 }
 
-/* Decodes `in` through filter `name` into a new buffer. */
+/* Decodes `in` through filter `name` into a new buffer of at most `max` bytes. */
 static int decode_filter(lsi_pdf_doc *doc, const char *name, const unsigned char *in, size_t len,
-                         unsigned char **out, size_t *out_len)
+                         uint64_t max, unsigned char **out, size_t *out_len)
 {
-    uint64_t max = doc->limits.max_stream_bytes;
     int truncated = 0, rc;
 
     if (strcmp(name, "ASCIIHexDecode") == 0 || strcmp(name, "AHx") == 0)
@@ -802,13 +825,13 @@ static int decode_filter(lsi_pdf_doc *doc, const char *name, const unsigned char
 }
 
 /* Applies filter `name` (with its /DecodeParms) to *buf, replacing it. */
-static int apply_filter(lsi_pdf_doc *doc, const char *name, const lsi_pdf_obj *parms,
+static int apply_filter(lsi_pdf_doc *doc, const char *name, const lsi_pdf_obj *parms, uint64_t max,
                         unsigned char **buf, size_t *len)
 {
     unsigned char *out;
     size_t out_len;
     lsi_pdf_predictor pred;
-    int rc = decode_filter(doc, name, *buf, *len, &out, &out_len);
+    int rc = decode_filter(doc, name, *buf, *len, max, &out, &out_len);
 
     if (rc != LSIGN_OK)
         return rc;
@@ -821,8 +844,9 @@ static int apply_filter(lsi_pdf_doc *doc, const char *name, const lsi_pdf_obj *p
     return lsi_pdf_unpredict(&pred, *buf, *len, len);
 }
 
-static int decode_stream(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, unsigned char **out,
-                         size_t *out_len)
+/* The decoded data of `stream`, at most `max` bytes (LSIGN_E_LIMIT beyond). */
+static int decode_stream(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, uint64_t max,
+                         unsigned char **out, size_t *out_len)
 {
     const lsi_pdf_obj *filter, *parms, *dict = stream->u.stream.dict;
     size_t len = stream->u.stream.data_length, nfilters;
@@ -852,7 +876,7 @@ static int decode_stream(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, unsigned c
             rc = lsi_error(LSIGN_E_PARSE, "PDF stream %u: /Filter is not a name",
                            stream->u.stream.num);
         else
-            rc = apply_filter(doc, name, pm, &buf, &len);
+            rc = apply_filter(doc, name, pm, max, &buf, &len);
     }
     if (rc != LSIGN_OK) {
         free(buf);
@@ -868,7 +892,7 @@ int lsi_pdf_doc_stream_data(lsi_pdf_doc *doc, const lsi_pdf_obj *stream, unsigne
 {
     if (stream == NULL || stream->type != LSI_PDF_STREAM)
         return lsi_error(LSIGN_E_INVALID_ARG, "PDF: not a stream");
-    return decode_stream(doc, stream, data, len);
+    return decode_stream(doc, stream, doc->limits.max_stream_bytes, data, len);
 }
 
 const lsi_pdf_obj *lsi_pdf_doc_resolve(lsi_pdf_doc *doc, const lsi_pdf_obj *obj, lsi_pdf_type type)

@@ -49,6 +49,15 @@ int lsi_xml_init(void)
                                    : lsi_error(LSIGN_E_CRYPTO, "xmlsec could not be initialised");
 }
 
+/* What the SAX hooks saw; the parser context's _private. */
+typedef struct parse_state {
+    int dtd;      /* a DOCTYPE was met */
+    int too_deep; /* elements nested deeper than max_depth */
+    unsigned int depth, max_depth;
+    startElementNsSAX2Func start; /* libxml2's tree builders, called on */
+    endElementNsSAX2Func end;
+} parse_state;
+
 /* SAX hook at "<!DOCTYPE": stop before the internal subset is read. */
 static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
                        const xmlChar *system_id)
@@ -56,8 +65,36 @@ static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_i
     xmlParserCtxtPtr pc = ctx;
 
     (void)name, (void)external_id, (void)system_id;
-    pc->_private = (void *)1;
+    ((parse_state *)pc->_private)->dtd = 1;
     xmlStopParser(pc);
+}
+
+/* Depth is counted while parsing, so a deep document stops at the limit: its tree is never
+ * built, and the limit is ours (libxml2 would stop at its own 256 with a parse error). */
+static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                          const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                          int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr pc = ctx;
+    parse_state *st = pc->_private;
+
+    if (++st->depth > st->max_depth) {
+        st->too_deep = 1;
+        xmlStopParser(pc);
+        return;
+    }
+    st->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+              attributes);
+}
+
+static void end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri)
+{
+    xmlParserCtxtPtr pc = ctx;
+    parse_state *st = pc->_private;
+
+    st->depth--;
+    st->end(ctx, localname, prefix, uri);
 }
 
 /* Depth and node count of the tree, iteratively. */
@@ -96,8 +133,10 @@ int lsi_xml_parse(const lsign_ctx *ctx, const unsigned char *data, size_t len, x
     const lsign_ctx_options *o = lsi_ctx_options(ctx);
     xmlParserCtxtPtr pc;
     const xmlError *err;
+    parse_state st;
     int rc;
 
+    memset(&st, 0, sizeof st);
     *doc = NULL;
     if (len > o->max_stream_bytes || len > INT32_MAX)
         return lsi_error(LSIGN_E_LIMIT, "XML: the document is larger than %llu bytes",
@@ -107,13 +146,21 @@ int lsi_xml_parse(const lsign_ctx *ctx, const unsigned char *data, size_t len, x
         return rc;
     if ((pc = xmlNewParserCtxt()) == NULL)
         return lsi_error_nomem();
+    st.max_depth = o->max_depth;
+    st.start = pc->sax->startElementNs;
+    st.end = pc->sax->endElementNs;
     pc->sax->internalSubset = refuse_dtd;
+    pc->sax->startElementNs = start_element;
+    pc->sax->endElementNs = end_element;
+    pc->_private = &st;
     *doc = xmlCtxtReadMemory(pc, (const char *)data, (int)len, NULL, NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     err = xmlCtxtGetLastError(pc);
-    if (pc->_private != NULL)
+    if (st.dtd)
         rc = lsi_error(LSIGN_E_PARSE, "XML: a DOCTYPE (DTD) was found; DTDs and entities are "
                                       "not accepted");
+    else if (st.too_deep)
+        rc = lsi_error(LSIGN_E_LIMIT, "XML: elements nested deeper than %u", o->max_depth);
     else if (*doc == NULL || !pc->wellFormed)
         rc = lsi_error(LSIGN_E_PARSE, "XML: not well-formed (line %d: %.*s)",
                        err != NULL ? err->line : 0,

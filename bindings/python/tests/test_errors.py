@@ -57,13 +57,22 @@ def nested_xml(depth: int) -> bytes:
 
 
 def decompression_bomb(size: int) -> bytes:
-    """A PDF whose cross-reference stream inflates to `size` zero bytes."""
-    comp = zlib.compress(bytes(size), 9)
-    body = (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-            b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n")
-    xref = (b"3 0 obj\n<< /Type /XRef /Size 4 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
-            b"/Length %d >>\nstream\n" % len(comp) + comp + b"\nendstream\nendobj\n")
-    return body + xref + b"startxref\n%d\n%%%%EOF\n" % len(body)
+    """A PDF whose catalog sits in an object stream that inflates to about `size` bytes.
+    (An xref stream would not do: libsign bounds it by the entries it declares.)"""
+    head = b"1 0 "
+    comp = zlib.compress(head + b"<< /Type /Catalog /Pages 3 0 R >> " + bytes(size), 9)
+    out = b"%PDF-1.7\n"
+    objstm = len(out)
+    out += (b"2 0 obj\n<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n" % (len(head), len(comp)) + comp + b"\nendstream\nendobj\n")
+    pages = len(out)
+    out += b"3 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    xref = len(out)
+    rows = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in
+                    ((0, 0, 65535), (2, 2, 0), (1, objstm, 0), (1, pages, 0), (1, xref, 0)))
+    out += (b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+            % len(rows) + rows + b"\nendstream\nendobj\n")
+    return out + b"startxref\n%d\n%%%%EOF\n" % xref
 
 
 # ---------------------------------------------------------------- the cases
@@ -417,7 +426,7 @@ def test_out_of_memory(tmp_path):
     got = run_child(f"""
         import json, resource, libsign
         data = open({str(bomb)!r}, "rb").read()
-        ctx = libsign.Context()
+        ctx = libsign.Context(max_bytes=1 << 30)  # memory runs out before this limit
         try:
             ctx.verify(b"not a pdf")  # warm-up: whatever libsign sets up on first use
         except libsign.ParseError:
