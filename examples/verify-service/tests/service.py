@@ -29,15 +29,21 @@ class Service:
 
 
 @contextlib.contextmanager
-def running_service(environ: dict, workers: int = 2, access_log: bool = True):
+def running_service(environ: dict, workers: int = 2, access_log: bool = True,
+                    bind_by_environment: bool = False):
     """Yields a Service whose .base is http://127.0.0.1:PORT; after the block, .output
-    holds everything the server printed."""
+    holds everything the server printed. With `bind_by_environment` the address, port
+    and workers are given as UVICORN_HOST, UVICORN_PORT and UVICORN_WORKERS."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "bindings", "python"), **environ)
-    args = [sys.executable, "-m", "uvicorn", "--app-dir", SERVICE, "app:app",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    args = [sys.executable, "-m", "uvicorn", "--app-dir", SERVICE, "app:app"]
+    bind = {"host": "127.0.0.1", "port": str(port), "workers": str(workers)}
+    if bind_by_environment:
+        env.update({f"UVICORN_{k.upper()}": v for k, v in bind.items()})
+    else:
+        args += [a for k, v in bind.items() for a in (f"--{k}", v)]
     if not access_log:
         args.append("--no-access-log")
     log = tempfile.TemporaryFile()

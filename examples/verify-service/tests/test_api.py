@@ -238,3 +238,13 @@ def test_the_page_and_its_files(server):
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(server + path)
         assert e.value.code == 404
+
+
+def test_bind_address_and_workers_from_the_environment():
+    """The one documented command, configured only by environment variables."""
+    from service import running_service
+    with running_service({"LIBSIGN_TRUST": ROOT}, workers=2, bind_by_environment=True) as svc:
+        with urllib.request.urlopen(svc.base + "/healthz") as r:
+            assert json.loads(r.read())["status"] == "ok"
+    assert "Traceback" not in svc.output
+    assert "Started parent process" in svc.output or "Started server process" in svc.output
