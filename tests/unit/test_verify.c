@@ -52,8 +52,10 @@ static unsigned char *signed_copy(const char *corpus_name, size_t *len)
     assert_int_equal(lsign_output_to_memory(&res), LSIGN_OK);
     assert_int_equal(lsign_pdf_sign(ctx, signer, in, res, NULL), LSIGN_OK);
     assert_int_equal(lsign_output_memory(res, &bytes, len), LSIGN_OK);
-    out = malloc(*len);
+    out = malloc(*len + 1); /* NUL-terminated for sscanf (which reads to the NUL) */
+    assert_non_null(out);
     memcpy(out, bytes, *len);
+    out[*len] = '\0';
     lsign_input_free(in);
     lsign_output_free(res);
     free(pdf);
