@@ -192,6 +192,8 @@ struct lsi_output {
     uint64_t capture_start;
     unsigned char *captured; /* not for OUT_MEMORY, whose buffer is the copy */
     size_t captured_len, captured_cap;
+    unsigned char *wbuf; /* files: bytes written but not yet given to the descriptor */
+    size_t wbuf_len;
 };
 
 static lsi_output *output_new(enum output_kind kind, int fd)
@@ -335,6 +337,31 @@ static int capture_append(lsi_output *o, const void *data, size_t len)
     return LSIGN_OK;
 }
 
+/* Writes to files go through one buffer: a PDF update is written as many small pieces. */
+#define WRITE_BUFFER ((size_t)64 << 10)
+
+int lsi_output_flush(lsi_output *o)
+{
+    size_t n = o->wbuf_len;
+
+    o->wbuf_len = 0;
+    return n > 0 ? write_all(o->fd, o->wbuf, n, -1) : LSIGN_OK;
+}
+
+static int write_file(lsi_output *o, const unsigned char *data, size_t len)
+{
+    if (o->wbuf_len + len > WRITE_BUFFER) {
+        int rc = lsi_output_flush(o);
+        if (rc != LSIGN_OK || len >= WRITE_BUFFER)
+            return rc != LSIGN_OK ? rc : write_all(o->fd, data, len, -1);
+    }
+    if (o->wbuf == NULL && (o->wbuf = malloc(WRITE_BUFFER)) == NULL)
+        return lsi_error_nomem();
+    memcpy(o->wbuf + o->wbuf_len, data, len);
+    o->wbuf_len += len;
+    return LSIGN_OK;
+}
+
 int lsi_output_write(lsi_output *o, const void *data, size_t len)
 {
     int rc = o->tap != NULL ? o->tap(o->tap_data, data, len) : LSIGN_OK;
@@ -342,7 +369,7 @@ int lsi_output_write(lsi_output *o, const void *data, size_t len)
     if (rc == LSIGN_OK)
         rc = capture_append(o, data, len);
     if (rc == LSIGN_OK)
-        rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_all(o->fd, data, len, -1);
+        rc = o->kind == OUT_MEMORY ? write_memory(o, data, len) : write_file(o, data, len);
     if (rc == LSIGN_OK)
         o->size += len;
     return rc;
@@ -408,6 +435,8 @@ uint64_t lsi_output_size(const lsi_output *o)
 
 int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t len)
 {
+    int rc;
+
     if (offset > o->size || len > o->size - offset)
         return lsi_error(LSIGN_E_INVALID_ARG, "patch beyond the %llu bytes written",
                          (unsigned long long)o->size);
@@ -424,13 +453,16 @@ int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t le
     }
     if (o->base < 0)
         return lsi_error(LSIGN_E_UNSUPPORTED, "the output cannot seek (a pipe?): write to a file");
-    return write_all(o->fd, data, len, o->base + (off_t)offset);
+    rc = lsi_output_flush(o);
+    return rc != LSIGN_OK ? rc : write_all(o->fd, data, len, o->base + (off_t)offset);
 }
 
 int lsi_output_commit(lsi_output *o)
 {
     if (o->kind == OUT_MEMORY)
         return LSIGN_OK;
+    if (lsi_output_flush(o) != LSIGN_OK)
+        return lsign_last_error_code();
     /* Pipes and terminals cannot fsync (EINVAL); that is not a failure to report. */
     if (fsync(o->fd) != 0 && errno != EINVAL && errno != EROFS)
         return lsi_error(LSIGN_E_IO, "cannot flush the output to disk: %s", strerror(errno));
@@ -485,6 +517,7 @@ void lsi_output_free(lsi_output *o)
     free(o->temp);
     free(o->mem);
     free(o->captured);
+    free(o->wbuf);
     free(o);
 }
 
@@ -498,8 +531,10 @@ int lsi_temp_open(lsi_temp *t)
 
 int lsi_temp_input(lsi_temp *t, lsi_input *in)
 {
-    /* The bytes went straight to the descriptor (no stdio buffering): map them. */
-    return lsi_input_open_fd(fileno(t->file), UINT64_MAX, in);
+    /* The bytes went to the descriptor, not through stdio: flushed, they can be mapped. */
+    int rc = lsi_output_flush(t->out);
+
+    return rc != LSIGN_OK ? rc : lsi_input_open_fd(fileno(t->file), UINT64_MAX, in);
 }
 
 void lsi_temp_close(lsi_temp *t)

@@ -50,7 +50,10 @@ int lsi_output_to_path(const char *path, lsi_output **out);
 int lsi_output_to_fd(int fd, lsi_output **out);
 int lsi_output_to_memory(lsi_output **out);
 
+/* Buffered for files and descriptors: flushed by lsi_output_flush(), a patch and commit. */
 int lsi_output_write(lsi_output *out, const void *data, size_t len);
+/* Hands the buffered bytes to the descriptor (a no-op for memory outputs). */
+int lsi_output_flush(lsi_output *out);
 /*
  * Copies in[offset, offset+len) to `out` in chunks, releasing each chunk's
  * pages of a mapped input afterwards, so copying a 1 GB file does not make
