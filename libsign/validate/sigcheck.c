@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include <openssl/cms.h>
-#include <openssl/pkcs7.h>
 #include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/evp.h>
@@ -21,6 +20,7 @@
 #include "core/certfile.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "cms/parts.h"
 #include "validate/sigcheck.h"
 
 #define HASH_CHUNK ((size_t)1 << 20)
@@ -492,13 +492,6 @@ static int supported_subfilter(const char *sf)
 }
 
 /* 1 when `v` is one of the small integers allowed. */
-static int version_in(const ASN1_INTEGER *v, long a, long b)
-{
-    long n = v != NULL ? ASN1_INTEGER_get(v) : -1;
-
-    return n == a || n == b;
-}
-
 /* rsaEncryption takes NULL or absent parameters (RFC 4055 2.1); other algorithms are not judged
  * here. */
 static int rsa_params_ok(const X509_ALGOR *alg)
@@ -516,37 +509,31 @@ static int rsa_params_ok(const X509_ALGOR *alg)
  * consistent, or they can be altered unnoticed (RFC 5652 5.1, 5.3): the
  * signer's digest algorithm is listed in digestAlgorithms, the versions are
  * those of an issuerAndSerialNumber signer over id-data, RSA parameters are
- * NULL. A structure OpenSSL's PKCS#7 parser does not take (a
- * subjectKeyIdentifier signer) is left to the CMS checks. NULL when
- * consistent, else what is wrong.
+ * NULL. A structure the DER walk does not take (a subjectKeyIdentifier
+ * signer, BER) is left to the CMS checks. NULL when consistent, else what
+ * is wrong.
  */
 static const char *unsigned_parts_problem(const unsigned char *der, size_t der_len, int nid)
 {
-    const unsigned char *p = der;
-    PKCS7 *p7 = der_len <= LONG_MAX ? d2i_PKCS7(NULL, &p, (long)der_len) : NULL;
-    PKCS7_SIGNED *sd = p7 != NULL && PKCS7_type_is_signed(p7) ? p7->d.sign : NULL;
+    lsi_cms_parts parts;
     const char *problem = NULL;
     int listed = 0;
 
-    ERR_clear_error();
-    if (sd == NULL) {
-        PKCS7_free(p7);
+    if (!lsi_cms_parts_read(der, der_len, &parts))
         return NULL;
-    }
-    for (int i = 0; !listed && i < sk_X509_ALGOR_num(sd->md_algs); i++)
-        listed = OBJ_obj2nid(sk_X509_ALGOR_value(sd->md_algs, i)->algorithm) == nid;
+    for (size_t i = 0; !listed && i < parts.digest_count && i < LSI_CMS_MAX_PARTS; i++)
+        listed = parts.digest_nids[i] == nid;
     if (!listed)
         problem = "the signer's digest algorithm is not in SignedData digestAlgorithms";
-    else if (!version_in(sd->version, 1, 3))
+    else if (parts.version != 1 && parts.version != 3)
         problem = "SignedData has an unexpected version";
-    for (int i = 0; problem == NULL && i < sk_PKCS7_SIGNER_INFO_num(sd->signer_info); i++) {
-        PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(sd->signer_info, i);
-        if (!version_in(si->version, 1, 1))
+    for (size_t i = 0; problem == NULL && i < parts.signer_count && i < LSI_CMS_MAX_PARTS; i++) {
+        if (parts.signer_versions[i] != 1)
             problem = "a SignerInfo has an unexpected version";
-        else if (!rsa_params_ok(si->digest_enc_alg))
+        else if (!rsa_params_ok(parts.signature_algs[i]))
             problem = "the RSA signature algorithm has parameters other than NULL";
     }
-    PKCS7_free(p7);
+    lsi_cms_parts_clear(&parts);
     return problem;
 }
 

@@ -1,0 +1,35 @@
+/*
+ * The parts of a CMS SignedData that its signature does not cover
+ * (RFC 5652 5.1, 5.3), read by walking the DER without decoding the
+ * certificates: a verifier checks them for consistency on every signature,
+ * and decoding every certificate (and its public key) a second time for
+ * that cost as much as the rest of a verification.
+ */
+#ifndef LSIGN_CMS_PARTS_H
+#define LSIGN_CMS_PARTS_H
+
+#include <stddef.h>
+
+#include <openssl/x509.h>
+
+#define LSI_CMS_MAX_PARTS 8
+
+typedef struct lsi_cms_parts {
+    long version;                                  /* SignedData version */
+    int digest_nids[LSI_CMS_MAX_PARTS];            /* digestAlgorithms (the first ones) */
+    size_t digest_count;                           /* how many there are in all */
+    long signer_versions[LSI_CMS_MAX_PARTS];       /* each SignerInfo's version */
+    X509_ALGOR *signature_algs[LSI_CMS_MAX_PARTS]; /* and signatureAlgorithm */
+    size_t signer_count;                           /* SignerInfos in all */
+} lsi_cms_parts;
+
+/*
+ * Reads `der` (a ContentInfo holding SignedData). Returns 1 and fills *out
+ * (release it with lsi_cms_parts_clear()); 0 when the DER is not a
+ * definite-length SignedData with issuerAndSerialNumber signers, which the
+ * caller then leaves to its CMS checks.
+ */
+int lsi_cms_parts_read(const unsigned char *der, size_t len, lsi_cms_parts *out);
+void lsi_cms_parts_clear(lsi_cms_parts *parts);
+
+#endif
