@@ -807,6 +807,8 @@ int lsi_mods_analyse_prefix(lsi_pdf_doc *doc, const unsigned char *data, size_t 
         memset(out, 0, sizeof *out);
     if (doc == NULL || data == NULL || out == NULL || signed_end > len || docmdp < 0 || docmdp > 3)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsi_mods_analyse: invalid argument");
+    if (signed_end == len)
+        return LSIGN_OK; /* the document is the signed revision itself: nothing changed */
     memset(&a, 0, sizeof a);
     a.cur = doc;
     a.docmdp = docmdp;
