@@ -12,6 +12,7 @@
 #include <xmlsec/transforms.h>
 #include <xmlsec/xmldsig.h>
 
+#include "core/certcache.h"
 #include "core/error.h"
 #include "keys/sigformat.h"
 #include "libsign/signer.h"
@@ -195,8 +196,7 @@ X509 *lsi_xml_cert(const xmlNode *node)
 {
     size_t len = 0;
     unsigned char *der = lsi_xml_b64_content(node, &len);
-    const unsigned char *p = der;
-    X509 *cert = der != NULL && len <= LONG_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+    X509 *cert = lsi_cert_decode(der, len); /* the same signers' certificates, decoded once */
 
     free(der);
     return cert;

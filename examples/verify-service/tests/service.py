@@ -51,6 +51,7 @@ def running_service(environ: dict, workers: int = 2, access_log: bool = True,
     service = Service(proc, log, f"http://127.0.0.1:{port}")
     try:
         _wait_healthy(service)
+        _wait_started(service, workers)
         yield service
     finally:
         proc.terminate()
@@ -72,7 +73,22 @@ def _wait_healthy(service: Service) -> None:
                     return
         except OSError:
             if service.proc.poll() is not None:
-                service.log.seek(0)
-                raise ServiceError("the service exited: " + service.log.read().decode())
+                raise ServiceError("the service exited: " + _printed(service).decode())
             time.sleep(0.1)
     raise ServiceError("the service did not answer /healthz within 30 s")
+
+
+def _wait_started(service: Service, workers: int) -> None:
+    """Every worker has finished its start-up: stopping one still starting makes starlette
+    print a CancelledError traceback from its lifespan task."""
+    for _ in range(300):
+        if _printed(service).count(b"Application startup complete") >= workers:
+            return
+        time.sleep(0.1)
+    raise ServiceError(f"not all {workers} workers started within 30 s")
+
+
+def _printed(service: Service) -> bytes:
+    """What the server printed so far, read without moving the file offset it writes at."""
+    fd = service.log.fileno()
+    return os.pread(fd, os.fstat(fd).st_size, 0)
