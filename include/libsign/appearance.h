@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: how a visible signature looks (Decree 30/2020/ND-CP, Appendix I).
  *
  * An appearance is made from a template, then adjusted: texts, images, font,

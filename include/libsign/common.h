@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: common definitions shared by every public header.
  *
  * Conventions (see README.md, "API conventions"):

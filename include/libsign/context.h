@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: the library context.
  *
  * An lsign_ctx holds what signing and verification share: trust anchors,

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: error reporting.
  *
  * Every failing call stores a message in thread-local storage before it

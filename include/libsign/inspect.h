@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: what a signed document holds, without judging it (`libsign
  * inspect`): for a PDF its revisions, form fields and signature fields
  * (signed or not, /SubFilter, /ByteRange, claimed time, where the widget

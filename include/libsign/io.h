@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: where documents come from and where results go.
  *
  * An input is a file path, a file descriptor or a memory buffer. Files are

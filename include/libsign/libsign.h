@@ -1,4 +1,7 @@
-/* libsign: umbrella header. Include this one. */
+/**
+ * @file
+ * libsign: umbrella header. Include this one.
+ */
 #ifndef LIBSIGN_LIBSIGN_H
 #define LIBSIGN_LIBSIGN_H
 

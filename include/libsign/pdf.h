@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: signing PDF documents (PAdES, ETSI EN 319 142-1).
  *
  * A signature is added as an incremental update: the input's bytes are an

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: the validation report.
  *
  * A verification gives an lsign_report: the file's status and, for each

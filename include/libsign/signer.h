@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: signers, one handle over every kind of signing key.
  *
  * A signer is opened from

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: listing PKCS#11 tokens, keys and certificates, each with the
  * pkcs11: URI that selects it (for lsign_signer_open() or `libsign keys`).
  *

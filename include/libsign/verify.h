@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: verifying signed PDFs (ETSI EN 319 102-1 statuses).
  *
  * Each signature is checked for its structure (ByteRange, /Contents), its

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libsign: signing and verifying XML documents (XMLDSig, XAdES baseline,
  * ETSI EN 319 132-1), with profiles for the formats in use in Vietnam.
  *
