@@ -5,11 +5,14 @@
  * Conventions (see README.md, "API conventions"):
  *  - every exported symbol starts with lsign_;
  *  - functions return an int status: LSIGN_OK (0) or a negative LSIGN_E_*
- *    category; lsign_last_error() then explains the failure in words;
- *  - handles are opaque, created by lsign_X_new() and released by
- *    lsign_X_free(), which accepts NULL;
+ *    category (an ::lsign_status); lsign_last_error() then explains the
+ *    failure in words;
+ *  - handles are opaque, created by lsign_X_new() (or _open()) and released
+ *    by lsign_X_free(), which accepts NULL;
  *  - option structs start with `unsigned int version` and are initialised
- *    with LSIGN_*_OPTIONS_INIT or lsign_*_options_init().
+ *    with LSIGN_*_OPTIONS_INIT or lsign_*_options_init(); later versions
+ *    only append fields;
+ *  - enumerations are passed as `int`; their values never change.
  */
 #ifndef LIBSIGN_COMMON_H
 #define LIBSIGN_COMMON_H
@@ -18,7 +21,12 @@
 
 #include "libsign/version.h"
 
-/* Marks exported functions; the library is built with -fvisibility=hidden. */
+/**
+ * @def LSIGN_EXTERN
+ * Marks a function exported by libsign (the library is built with
+ * -fvisibility=hidden and defines LSIGN_BUILDING). For users it is plain
+ * `extern`; there is no need to use it.
+ */
 #if defined(LSIGN_BUILDING)
 #define LSIGN_EXTERN extern __attribute__((visibility("default")))
 #else
@@ -29,9 +37,13 @@
 extern "C" {
 #endif
 
-/** Status codes. Values are part of the ABI and never change. */
+/**
+ * Status codes: what every int-returning function gives back. Values are
+ * part of the ABI and never change; any negative value is a failure.
+ * lsign_strerror() names a code, lsign_last_error() explains the failure.
+ */
 typedef enum lsign_status {
-    LSIGN_OK = 0,
+    LSIGN_OK = 0,             /**< success */
     LSIGN_E_INVALID_ARG = -1, /**< a caller passed a bad argument or option */
     LSIGN_E_IO = -2,          /**< a file or stream could not be read or written */
     LSIGN_E_PARSE = -3,       /**< input is malformed (PDF, XML, DER, URI, ...) */
@@ -48,19 +60,36 @@ typedef enum lsign_status {
 
 /**
  * Short, fixed English name of a status category, e.g. "parse error".
- * Never NULL; unknown codes give "unknown error". Thread-safe.
+ * Thread-safe.
+ * @param status an ::lsign_status value (any int is accepted).
+ * @return a static string, never NULL: "success" for LSIGN_OK, "unknown
+ *         error" for a code this library does not know. Do not free it.
  */
 LSIGN_EXTERN const char *lsign_strerror(int status);
 
-/** Library version as a string, e.g. "0.1.0". Thread-safe. */
+/**
+ * Version of the library running, as a string, e.g. "1.0.0". It may be
+ * newer than the headers a program was compiled with (LSIGN_VERSION_STRING).
+ * Thread-safe.
+ * @return a static "MAJOR.MINOR.PATCH" string, never NULL. Do not free it.
+ */
 LSIGN_EXTERN const char *lsign_version(void);
 
-/** Library version as LSIGN_VERSION_NUMBER: 0xMMmmpp. Thread-safe. */
+/**
+ * Version of the library running, as a number encoded as
+ * LSIGN_VERSION_NUMBER: 0xMMmmpp. A program can check at run time that the
+ * library is not older than the headers it was built with:
+ * `lsign_version_number() >= LSIGN_VERSION_NUMBER`. Thread-safe.
+ * @return (major << 16) | (minor << 8) | patch.
+ */
 LSIGN_EXTERN unsigned int lsign_version_number(void);
 
 /**
- * Release a string that libsign allocated for the caller (e.g. by
- * lsign_report_json()); NULL is accepted.
+ * Release a string that libsign allocated for the caller: one returned
+ * through a `char **` parameter, e.g. by lsign_report_json(). Never pass a
+ * `const char *` that an accessor returned (those belong to their object)
+ * or memory the caller allocated. Thread-safe.
+ * @param s the string, taken over and freed; NULL is accepted.
  */
 LSIGN_EXTERN void lsign_free_string(char *s);
 

@@ -1,6 +1,8 @@
 /**
  * @file
- * libsign: umbrella header. Include this one.
+ * libsign: umbrella header. Include this one: it includes every public
+ * header (and libsign/version.h), so programs need no other libsign
+ * include. It declares nothing itself.
  */
 #ifndef LIBSIGN_LIBSIGN_H
 #define LIBSIGN_LIBSIGN_H

@@ -690,19 +690,18 @@ int lsi_cms_add_signature_timestamp(const unsigned char *cms, size_t len,
 
 int lsi_tsa_open(const lsign_ctx *ctx, int digest, lsi_tsa_session *s)
 {
-    lsi_tsa_config cfg;
     lsi_pin_source *src = NULL;
-    int rc = lsi_ctx_tsa(ctx, &cfg);
+    int rc;
 
     memset(s, 0, sizeof *s);
-    if (rc != LSIGN_OK)
+    if ((rc = lsi_ctx_tsa(ctx, &s->cfg)) != LSIGN_OK)
         return rc;
-    s->tsa.url = cfg.url;
-    s->tsa.user = cfg.user;
+    s->tsa.url = s->cfg.url;
+    s->tsa.user = s->cfg.user;
     s->tsa.digest = digest;
-    if (cfg.password_source == NULL)
+    if (s->cfg.password_source == NULL)
         return LSIGN_OK;
-    rc = lsi_pin_source_new(&src, cfg.password_source, NULL, NULL, NULL, NULL, 0);
+    rc = lsi_pin_source_new(&src, s->cfg.password_source, NULL, NULL, NULL, NULL, 0);
     if (rc == LSIGN_OK)
         rc = lsi_pin_get(src, "password for the time-stamping authority", LSIGN_PIN_PASSWORD,
                          &s->password);
@@ -714,6 +713,7 @@ int lsi_tsa_open(const lsign_ctx *ctx, int digest, lsi_tsa_session *s)
 void lsi_tsa_release(lsi_tsa_session *s)
 {
     lsi_pin_clear(&s->password);
+    lsi_tsa_config_clear(&s->cfg);
 }
 
 int lsi_ts_stamp(const lsign_ctx *ctx, int digest, const unsigned char *data, size_t len,

@@ -11,6 +11,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "core/ctx.h"
 #include "keys/pin.h"
 #include "libsign/context.h"
 
@@ -73,7 +74,8 @@ int lsi_ts_fetch_hash(const lsign_ctx *ctx, const lsi_tsa *tsa, const unsigned c
 /* The context's TSA (lsign_ctx_set_tsa), its password read from its source. */
 typedef struct lsi_tsa_session {
     lsi_tsa tsa;
-    lsi_pin password; /* wiped by lsi_tsa_release() */
+    lsi_tsa_config cfg; /* the strings tsa points to */
+    lsi_pin password;   /* wiped by lsi_tsa_release() */
 } lsi_tsa_session;
 
 /* Opens the context's TSA for imprints under `digest`: LSIGN_E_INVALID_ARG when none is set. */

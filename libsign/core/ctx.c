@@ -44,19 +44,25 @@ static const lsign_ctx_options defaults = {
     .revocation = LSIGN_REVOCATION_OFFLINE,
 };
 
+static const size_t option_sizes[] = {sizeof(lsign_ctx_options)};
+static const lsi_options_type options_type = {"context options", &defaults, option_sizes,
+                                              LSIGN_CTX_OPTIONS_VERSION};
+
 int lsign_ctx_options_init(lsign_ctx_options *opts, unsigned int version)
 {
-    return lsi_options_init("context options", opts, &defaults, sizeof defaults, version,
-                            LSIGN_CTX_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 /* Copies the caller's options, replacing zeros by defaults, and checks them. */
-static int resolve_options(const lsign_ctx_options *in, lsign_ctx_options *out)
+static int resolve_options(const lsign_ctx_options *caller, lsign_ctx_options *out)
 {
+    lsign_ctx_options given;
+    const lsign_ctx_options *in = &given;
+
     *out = defaults;
-    if (in == NULL)
+    if (caller == NULL)
         return LSIGN_OK;
-    if (lsi_options_check("context options", in->version, LSIGN_CTX_OPTIONS_VERSION) != LSIGN_OK)
+    if (lsi_options_read(&options_type, caller, &given) != LSIGN_OK)
         return LSIGN_E_INVALID_ARG;
     if (in->revocation < LSIGN_REVOCATION_OFFLINE || in->revocation > LSIGN_REVOCATION_NONE)
         return lsi_error(LSIGN_E_INVALID_ARG, "context options: unknown revocation policy %d",
@@ -336,17 +342,45 @@ int lsign_ctx_set_tsa(lsign_ctx *ctx, const char *url, const char *user,
     return rc;
 }
 
+static char *dup_or_null(const char *s, int *failed)
+{
+    char *copy = s != NULL ? strdup(s) : NULL;
+
+    if (s != NULL && copy == NULL)
+        *failed = 1;
+    return copy;
+}
+
 int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out)
 {
+    lsign_ctx *mut = (lsign_ctx *)ctx;
+    int failed = 0;
+
     memset(out, 0, sizeof *out);
-    if (ctx == NULL || ctx->tsa_url == NULL)
+    if (ctx == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "no time-stamping authority: no context");
+    pthread_mutex_lock(&mut->lock);
+    out->url = dup_or_null(mut->tsa_url, &failed);
+    out->user = dup_or_null(mut->tsa_user, &failed);
+    out->password_source = dup_or_null(mut->tsa_password_source, &failed);
+    pthread_mutex_unlock(&mut->lock);
+    if (failed) {
+        lsi_tsa_config_clear(out);
+        return lsi_error_nomem();
+    }
+    if (out->url == NULL)
         return lsi_error(
             LSIGN_E_INVALID_ARG,
             "no time-stamping authority: set one with lsign_ctx_set_tsa() (CLI: --tsa)");
-    out->url = ctx->tsa_url;
-    out->user = ctx->tsa_user;
-    out->password_source = ctx->tsa_password_source;
     return LSIGN_OK;
+}
+
+void lsi_tsa_config_clear(lsi_tsa_config *cfg)
+{
+    free(cfg->url);
+    free(cfg->user);
+    free(cfg->password_source);
+    memset(cfg, 0, sizeof *cfg);
 }
 
 /* A proxy is a plain HTTP server: OpenSSL's client speaks neither TLS nor auth to it. */
@@ -371,15 +405,6 @@ static int check_proxy(const char *proxy)
     return rc;
 }
 
-static char *dup_or_null(const char *s, int *failed)
-{
-    char *copy = s != NULL ? strdup(s) : NULL;
-
-    if (s != NULL && copy == NULL)
-        *failed = 1;
-    return copy;
-}
-
 int lsign_ctx_set_proxy(lsign_ctx *ctx, const char *proxy, const char *no_proxy)
 {
     int failed = 0;
@@ -399,7 +424,6 @@ int lsign_ctx_set_proxy(lsign_ctx *ctx, const char *proxy, const char *no_proxy)
     pthread_mutex_lock(&ctx->lock);
     free(ctx->proxy);
     free(ctx->no_proxy);
-    sk_X509_pop_free(ctx->intermediates, X509_free);
     ctx->proxy = p;
     ctx->no_proxy = np;
     pthread_mutex_unlock(&ctx->lock);

@@ -26,13 +26,17 @@ void lsi_log(const lsign_ctx *ctx, int level, const char *fmt, ...) LSI_PRINTF(3
 /* The language of reports (an lsign_language); LSIGN_LANG_VI for a NULL ctx. */
 int lsi_ctx_language(const lsign_ctx *ctx);
 
-/* The context's time-stamping authority (strings owned by the context). */
+/*
+ * The context's time-stamping authority: copies, taken under the context's lock, so that
+ * lsign_ctx_set_tsa() may run while another thread time-stamps. Freed by lsi_tsa_config_clear().
+ */
 typedef struct lsi_tsa_config {
-    const char *url, *user, *password_source;
+    char *url, *user, *password_source;
 } lsi_tsa_config;
 
-/* LSIGN_OK and the TSA, or LSIGN_E_INVALID_ARG saying that none is set. */
+/* LSIGN_OK and the TSA, or LSIGN_E_INVALID_ARG saying that none is set (or LSIGN_E_NOMEM). */
 int lsi_ctx_tsa(const lsign_ctx *ctx, lsi_tsa_config *out);
+void lsi_tsa_config_clear(lsi_tsa_config *cfg);
 
 /* Identifies the context's current trust anchors (unique in the process; 0 for NULL). */
 uint64_t lsi_ctx_trust_generation(const lsign_ctx *ctx);

@@ -158,10 +158,21 @@ int lsign_output_to_path(lsign_output **out, const char *path)
 
 int lsign_output_to_fd(lsign_output **out, int fd)
 {
-    int rc;
+    int rc, fl;
 
+    if (out != NULL)
+        *out = NULL;
     if (fd < 0)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_output_to_fd: negative descriptor");
+    if ((fl = fcntl(fd, F_GETFL)) < 0)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_output_to_fd: descriptor %d: %s", fd,
+                         strerror(errno));
+    /* pwrite() on an O_APPEND file appends: filling in the signature would corrupt it. */
+    if (fl & O_APPEND)
+        return lsi_error(LSIGN_E_INVALID_ARG,
+                         "lsign_output_to_fd: descriptor %d is open for appending (O_APPEND); "
+                         "open the output without it",
+                         fd);
     if ((rc = output_new(out, TO_FD)) == LSIGN_OK)
         (*out)->fd = fd;
     return rc;

@@ -193,7 +193,7 @@ static int pdf_dss(lsi_pdf_doc *doc, out *o)
     return LSIGN_OK;
 }
 
-static int inspect_pdf(lsign_ctx *ctx, const lsi_input *in, out *o)
+static int inspect_pdf(const lsign_ctx *ctx, const lsi_input *in, out *o)
 {
     lsi_pdf_doc *doc = NULL;
     int rc = lsi_pdf_doc_open(in->data, in->len, ctx, &doc);
@@ -243,7 +243,7 @@ static void xml_signature(xmlNodePtr sig, size_t index, out *o)
     free(id);
 }
 
-static int inspect_xml(lsign_ctx *ctx, const lsi_input *in, out *o)
+static int inspect_xml(const lsign_ctx *ctx, const lsi_input *in, out *o)
 {
     xmlDocPtr doc = NULL;
     xmlNodePtr root;
@@ -265,7 +265,7 @@ static int inspect_xml(lsign_ctx *ctx, const lsi_input *in, out *o)
     return LSIGN_OK;
 }
 
-int lsign_inspect(lsign_ctx *ctx, lsign_input *input, lsign_inspection **out_inspection)
+int lsign_inspect(const lsign_ctx *ctx, const lsign_input *input, lsign_inspection **out_inspection)
 {
     const lsi_input *in;
     out o;

@@ -32,10 +32,13 @@ struct lsign_signer {
 
 static const lsign_signer_options default_options = LSIGN_SIGNER_OPTIONS_INIT;
 
+static const size_t option_sizes[] = {sizeof(lsign_signer_options)};
+static const lsi_options_type options_type = {"signer options", &default_options, option_sizes,
+                                              LSIGN_SIGNER_OPTIONS_VERSION};
+
 int lsign_signer_options_init(lsign_signer_options *opts, unsigned int version)
 {
-    return lsi_options_init("signer options", opts, &default_options, sizeof default_options,
-                            version, LSIGN_SIGNER_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 static int has_suffix(const char *s, const char *suffix)
@@ -185,20 +188,19 @@ static int finish_open(lsign_signer *s, const lsign_signer_options *opts)
     return rc;
 }
 
-int lsign_signer_open(lsign_signer **out, lsign_ctx *ctx, const char *key,
+int lsign_signer_open(lsign_signer **out, const lsign_ctx *ctx, const char *key,
                       const lsign_signer_options *opts)
 {
+    lsign_signer_options given;
     lsign_signer *s;
     int rc;
 
     if (out == NULL || key == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_signer_open: out or key is NULL");
     *out = NULL;
-    if (opts == NULL)
-        opts = &default_options;
-    if (lsi_options_check("signer options", opts->version, LSIGN_SIGNER_OPTIONS_VERSION) !=
-        LSIGN_OK)
+    if (lsi_options_read(&options_type, opts, &given) != LSIGN_OK)
         return LSIGN_E_INVALID_ARG;
+    opts = &given;
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return lsi_error_nomem();
@@ -266,6 +268,10 @@ int lsign_signer_sign_digest(lsign_signer *s, int digest, int scheme, unsigned i
 
     if (s == NULL || hash == NULL || sig_len == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_signer_sign_digest: NULL argument");
+    /* A flag from a later release must not be silently ignored. */
+    if ((flags & ~LSIGN_SIGN_ECDSA_RAW) != 0)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_signer_sign_digest: unknown flags 0x%x",
+                         flags & ~LSIGN_SIGN_ECDSA_RAW);
     if ((md = lsi_digest_md(digest, &want)) == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "unknown digest algorithm %d", digest);
     if (hash_len != want)

@@ -24,10 +24,13 @@ struct lsign_token_list {
 
 static const lsign_token_list_options default_options = LSIGN_TOKEN_LIST_OPTIONS_INIT;
 
+static const size_t option_sizes[] = {sizeof(lsign_token_list_options)};
+static const lsi_options_type options_type = {"token list options", &default_options, option_sizes,
+                                              LSIGN_TOKEN_LIST_OPTIONS_VERSION};
+
 int lsign_token_list_options_init(lsign_token_list_options *opts, unsigned int version)
 {
-    return lsi_options_init("token list options", opts, &default_options, sizeof default_options,
-                            version, LSIGN_TOKEN_LIST_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 /* Appends an entry; takes ownership of `uri`. */
@@ -167,9 +170,10 @@ static int list_module(lsign_token_list *list, lsi_p11_module *mod,
     return rc;
 }
 
-int lsign_token_list_new(lsign_token_list **out, lsign_ctx *ctx,
+int lsign_token_list_new(lsign_token_list **out, const lsign_ctx *ctx,
                          const lsign_token_list_options *opts)
 {
+    lsign_token_list_options given;
     lsign_token_list *list;
     lsi_p11_module *mod = NULL;
     lsi_pin_source *pins = NULL;
@@ -179,11 +183,9 @@ int lsign_token_list_new(lsign_token_list **out, lsign_ctx *ctx,
     if (out == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_token_list_new: out is NULL");
     *out = NULL;
-    if (opts == NULL)
-        opts = &default_options;
-    if (lsi_options_check("token list options", opts->version, LSIGN_TOKEN_LIST_OPTIONS_VERSION) !=
-        LSIGN_OK)
+    if (lsi_options_read(&options_type, opts, &given) != LSIGN_OK)
         return LSIGN_E_INVALID_ARG;
+    opts = &given;
     list = calloc(1, sizeof *list);
     if (list == NULL)
         return lsi_error_nomem();

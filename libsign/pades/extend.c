@@ -12,12 +12,14 @@
 #include "pades/timestamps.h"
 #include "pdf/document.h"
 
+static const lsign_pdf_extend_options defaults = LSIGN_PDF_EXTEND_OPTIONS_INIT;
+static const size_t option_sizes[] = {sizeof(lsign_pdf_extend_options)};
+static const lsi_options_type options_type = {"PDF extend options", &defaults, option_sizes,
+                                              LSIGN_PDF_EXTEND_OPTIONS_VERSION};
+
 int lsign_pdf_extend_options_init(lsign_pdf_extend_options *opts, unsigned int version)
 {
-    static const lsign_pdf_extend_options defaults = LSIGN_PDF_EXTEND_OPTIONS_INIT;
-
-    return lsi_options_init("PDF extend options", opts, &defaults, sizeof defaults, version,
-                            LSIGN_PDF_EXTEND_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 /* The /DSS revision: validation data of every signature in `in`. */
@@ -82,19 +84,18 @@ int lsi_pades_extend(const lsign_ctx *ctx, const lsi_input *in, lsi_output *out,
     }
 }
 
-int lsign_pdf_extend(lsign_ctx *ctx, lsign_input *input, lsign_output *output,
+int lsign_pdf_extend(const lsign_ctx *ctx, const lsign_input *input, lsign_output *output,
                      const lsign_pdf_extend_options *opts)
 {
-    static const lsign_pdf_extend_options defaults = LSIGN_PDF_EXTEND_OPTIONS_INIT;
+    lsign_pdf_extend_options given;
     lsi_output *out = NULL;
     size_t hash_len;
     int rc;
 
-    if (input == NULL || output == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_pdf_extend: NULL input or output");
-    if (opts == NULL)
-        opts = &defaults;
-    rc = lsi_options_check("PDF extend options", opts->version, LSIGN_PDF_EXTEND_OPTIONS_VERSION);
+    if (ctx == NULL || input == NULL || output == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_pdf_extend: NULL context, input or output");
+    rc = lsi_options_read(&options_type, opts, &given);
+    opts = &given;
     if (rc == LSIGN_OK && lsi_digest_md(opts->digest, &hash_len) == NULL)
         rc = lsi_error(LSIGN_E_INVALID_ARG, "unknown digest algorithm %d", opts->digest);
     if (rc == LSIGN_OK)

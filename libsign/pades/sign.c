@@ -31,21 +31,20 @@
 #define ARENA_BYTES     ((uint64_t)64 << 20)
 #define FIELD_NAME_MAX  256
 
+static const lsign_pdf_sign_options defaults = LSIGN_PDF_SIGN_OPTIONS_INIT;
+static const size_t option_sizes[] = {sizeof(lsign_pdf_sign_options)};
+static const lsi_options_type options_type = {"PDF signing options", &defaults, option_sizes,
+                                              LSIGN_PDF_SIGN_OPTIONS_VERSION};
+
 int lsign_pdf_sign_options_init(lsign_pdf_sign_options *opts, unsigned int version)
 {
-    static const lsign_pdf_sign_options defaults = LSIGN_PDF_SIGN_OPTIONS_INIT;
-
-    return lsi_options_init("PDF signing options", opts, &defaults, sizeof defaults, version,
-                            LSIGN_PDF_SIGN_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 static int check_options(const lsign_pdf_sign_options *o)
 {
     size_t hash_len;
-    int rc = lsi_options_check("PDF signing options", o->version, LSIGN_PDF_SIGN_OPTIONS_VERSION);
 
-    if (rc != LSIGN_OK)
-        return rc;
     if (o->level < LSIGN_PADES_B_B || o->level > LSIGN_PADES_B_LTA)
         return lsi_error(LSIGN_E_INVALID_ARG, "unknown PAdES level %d", o->level);
     if (lsi_digest_md(o->digest, &hash_len) == NULL)
@@ -147,8 +146,12 @@ static int prepare(job *j)
     if (rc != LSIGN_OK)
         return rc;
     j->when = j->opts->signing_time != 0 ? j->opts->signing_time : (int64_t)time(NULL);
-    if (j->opts->level >= LSIGN_PADES_B_T && (rc = lsi_ctx_tsa(j->ctx, &tsa)) != LSIGN_OK)
-        return rc; /* before the token signs anything */
+    if (j->opts->level >= LSIGN_PADES_B_T) {
+        rc = lsi_ctx_tsa(j->ctx, &tsa); /* before the token signs anything */
+        lsi_tsa_config_clear(&tsa);
+        if (rc != LSIGN_OK)
+            return rc;
+    }
     if (j->opts->level >= LSIGN_PADES_B_LT && !lsi_signer_allows_invalid(j->signer) &&
         (rc = lsi_ltv_check_signer(j->ctx, lsi_signer_cert(j->signer),
                                    lsi_signer_chain(j->signer))) != LSIGN_OK)
@@ -314,10 +317,10 @@ static int write_long_term(job *j, lsi_output *out)
     return rc;
 }
 
-int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsign_output *output,
-                   const lsign_pdf_sign_options *opts)
+int lsign_pdf_sign(const lsign_ctx *ctx, lsign_signer *signer, const lsign_input *input,
+                   lsign_output *output, const lsign_pdf_sign_options *opts)
 {
-    static const lsign_pdf_sign_options defaults = LSIGN_PDF_SIGN_OPTIONS_INIT;
+    lsign_pdf_sign_options o;
     job j;
     lsi_output *out = NULL;
     int rc;
@@ -327,9 +330,11 @@ int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsi
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     j.signer = signer;
-    j.opts = opts != NULL ? opts : &defaults;
+    j.opts = &o;
     j.in = lsi_input_of(input);
-    rc = check_options(j.opts);
+    rc = lsi_options_read(&options_type, opts, &o);
+    if (rc == LSIGN_OK)
+        rc = check_options(j.opts);
     if (rc == LSIGN_OK)
         rc = prepare(&j);
     if (rc == LSIGN_OK)

@@ -252,13 +252,14 @@ static void session_free(session *s)
     lsi_pdf_doc_free(s->doc);
 }
 
-int lsign_pdf_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign_report **report)
+int lsign_pdf_verify(const lsign_ctx *ctx, const lsign_input *input, const char *name,
+                     lsign_report **report)
 {
     session s;
     int rc;
 
-    if (input == NULL || report == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_pdf_verify: NULL input or report");
+    if (ctx == NULL || input == NULL || report == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_pdf_verify: NULL context, input or report");
     *report = NULL;
     memset(&s, 0, sizeof s);
     s.ctx = ctx;

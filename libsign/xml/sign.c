@@ -27,16 +27,18 @@
 #define ID_MAX 96
 
 static const lsign_xml_sign_options defaults = LSIGN_XML_SIGN_OPTIONS_INIT;
+static const size_t option_sizes[] = {sizeof(lsign_xml_sign_options)};
+static const lsi_options_type options_type = {"XML signing options", &defaults, option_sizes,
+                                              LSIGN_XML_SIGN_OPTIONS_VERSION};
 
 int lsign_xml_sign_options_init(lsign_xml_sign_options *opts, unsigned int version)
 {
-    return lsi_options_init("XML signing options", opts, &defaults, sizeof defaults, version,
-                            LSIGN_XML_SIGN_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 /* One signing operation. */
 typedef struct job {
-    lsign_ctx *ctx;
+    const lsign_ctx *ctx;
     lsign_signer *signer;
     const lsign_xml_sign_options *o;
     const lsi_input *in;
@@ -58,10 +60,8 @@ static xmlNodePtr with_attr(xmlNodePtr node, const char *name, const char *value
 static int check_options(job *j)
 {
     const lsign_xml_sign_options *o = j->o;
-    int rc = lsi_options_check("XML signing options", o->version, LSIGN_XML_SIGN_OPTIONS_VERSION);
+    int rc;
 
-    if (rc != LSIGN_OK)
-        return rc;
     if (o->profile < LSIGN_XML_PROFILE_XADES || o->profile > LSIGN_XML_PROFILE_EINVOICE ||
         o->placement < LSIGN_XML_ENVELOPED || o->placement > LSIGN_XML_DETACHED ||
         o->c14n < LSIGN_XML_C14N_DEFAULT || o->c14n > LSIGN_XML_C14N_1_1 ||
@@ -478,9 +478,10 @@ static int open_document(job *j)
     return rc == LSIGN_OK ? lsi_xml_register_ids(j->doc) : rc;
 }
 
-int lsign_xml_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsign_output *output,
-                   const lsign_xml_sign_options *opts)
+int lsign_xml_sign(const lsign_ctx *ctx, lsign_signer *signer, const lsign_input *input,
+                   lsign_output *output, const lsign_xml_sign_options *opts)
 {
+    lsign_xml_sign_options given;
     job j;
     lsi_output *out = NULL;
     xmlChar *bytes = NULL;
@@ -492,10 +493,12 @@ int lsign_xml_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsi
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     j.signer = signer;
-    j.o = opts != NULL ? opts : &defaults;
+    j.o = &given;
     j.in = lsi_input_of(input);
+    rc = lsi_options_read(&options_type, opts, &given);
     j.when = j.o->signing_time > 0 ? (time_t)j.o->signing_time : time(NULL);
-    rc = check_options(&j);
+    if (rc == LSIGN_OK)
+        rc = check_options(&j);
     if (rc == LSIGN_OK)
         rc = open_document(&j);
     if (rc == LSIGN_OK)

@@ -27,11 +27,13 @@
 #define MAX_COVERED_NODES 10000000
 
 static const lsign_xml_verify_options defaults = LSIGN_XML_VERIFY_OPTIONS_INIT;
+static const size_t option_sizes[] = {sizeof(lsign_xml_verify_options)};
+static const lsi_options_type options_type = {"XML verification options", &defaults, option_sizes,
+                                              LSIGN_XML_VERIFY_OPTIONS_VERSION};
 
 int lsign_xml_verify_options_init(lsign_xml_verify_options *opts, unsigned int version)
 {
-    return lsi_options_init("XML verification options", opts, &defaults, sizeof defaults, version,
-                            LSIGN_XML_VERIFY_OPTIONS_VERSION);
+    return lsi_options_init(&options_type, opts, version);
 }
 
 typedef struct session {
@@ -411,21 +413,21 @@ static int check_all(session *s)
     return rc;
 }
 
-int lsign_xml_verify(lsign_ctx *ctx, lsign_input *input, const char *name,
+int lsign_xml_verify(const lsign_ctx *ctx, const lsign_input *input, const char *name,
                      const lsign_xml_verify_options *opts, lsign_report **report)
 {
+    lsign_xml_verify_options given;
     session s;
     const lsi_input *in;
     int rc;
 
-    if (input == NULL || report == NULL)
-        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_xml_verify: NULL input or report");
+    if (ctx == NULL || input == NULL || report == NULL)
+        return lsi_error(LSIGN_E_INVALID_ARG, "lsign_xml_verify: NULL context, input or report");
     *report = NULL;
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    s.o = opts != NULL ? opts : &defaults;
-    if ((rc = lsi_options_check("XML verification options", s.o->version,
-                                LSIGN_XML_VERIFY_OPTIONS_VERSION)) != LSIGN_OK)
+    s.o = &given;
+    if ((rc = lsi_options_read(&options_type, opts, &given)) != LSIGN_OK)
         return rc;
     s.detached = s.o->detached_data != NULL ? lsi_input_of(s.o->detached_data) : NULL;
     in = lsi_input_of(input);

@@ -23,6 +23,9 @@ static void test_options_init_defaults(void **state)
     assert_int_equal(opts.max_depth, 256);
     assert_int_equal(opts.revocation, LSIGN_REVOCATION_OFFLINE);
     assert_int_equal(init.version, LSIGN_CTX_OPTIONS_VERSION);
+    /* The macro and the function give the same network retries (the macro once gave 0). */
+    assert_int_equal(init.retries, 2);
+    assert_int_equal(opts.retries, 2);
 
     assert_int_equal(lsign_ctx_options_init(&opts, 0), LSIGN_E_INVALID_ARG);
     assert_int_equal(lsign_ctx_options_init(&opts, LSIGN_CTX_OPTIONS_VERSION + 1),
@@ -195,6 +198,44 @@ static void test_trust_store_is_shared_reference(void **state)
     X509_STORE_free(store);
 }
 
+/* Setting a proxy keeps the intermediates (it once freed them, and lsign_ctx_free() again). */
+static void test_proxy_keeps_intermediates(void **state)
+{
+    lsign_ctx *ctx = NULL;
+    STACK_OF(X509) * inter;
+
+    (void)state;
+    assert_int_equal(lsign_ctx_new(&ctx, NULL), LSIGN_OK);
+    assert_int_equal(lsign_ctx_add_intermediates(ctx, PKI("inter-ca.crt")), LSIGN_OK);
+    assert_int_equal(lsign_ctx_set_proxy(ctx, "http://127.0.0.1:3128", "localhost"), LSIGN_OK);
+    inter = lsi_ctx_intermediates(ctx);
+    assert_int_equal(sk_X509_num(inter), 1);
+    sk_X509_pop_free(inter, X509_free);
+    lsign_ctx_free(ctx);
+}
+
+/* The TSA settings handed to a signing are copies: changing them meanwhile is safe. */
+static void test_tsa_config_is_a_copy(void **state)
+{
+    lsign_ctx *ctx = NULL;
+    lsi_tsa_config cfg;
+
+    (void)state;
+    assert_int_equal(lsign_ctx_new(&ctx, NULL), LSIGN_OK);
+    assert_int_equal(lsi_ctx_tsa(ctx, &cfg), LSIGN_E_INVALID_ARG);
+    assert_null(cfg.url);
+    assert_int_equal(lsign_ctx_set_tsa(ctx, "http://tsa.example/a", "u", "env:TSA_PASSWORD"),
+                     LSIGN_OK);
+    assert_int_equal(lsi_ctx_tsa(ctx, &cfg), LSIGN_OK);
+    assert_int_equal(lsign_ctx_set_tsa(ctx, "http://tsa.example/b", NULL, NULL), LSIGN_OK);
+    assert_string_equal(cfg.url, "http://tsa.example/a");
+    assert_string_equal(cfg.user, "u");
+    assert_string_equal(cfg.password_source, "env:TSA_PASSWORD");
+    lsi_tsa_config_clear(&cfg);
+    assert_null(cfg.url);
+    lsign_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +247,8 @@ int main(void)
         cmocka_unit_test(test_trust_dir_reads_pem_and_der),
         cmocka_unit_test(test_log_callback_filters_by_level),
         cmocka_unit_test(test_trust_store_is_shared_reference),
+        cmocka_unit_test(test_proxy_keeps_intermediates),
+        cmocka_unit_test(test_tsa_config_is_a_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

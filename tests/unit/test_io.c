@@ -158,6 +158,26 @@ static void test_memory_and_fd_outputs(void **state)
     close(pipefd[1]);
 }
 
+/* The public fd output refuses what it cannot write correctly. */
+static void test_fd_output_refusals(void **state)
+{
+    lsign_output *out = NULL;
+    int fd;
+
+    (void)state;
+    /* pwrite() on O_APPEND appends: the signature could not be filled in. */
+    fd = open(in_dir("append.pdf"), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(lsign_output_to_fd(&out, fd), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "O_APPEND"));
+    assert_null(out);
+    close(fd);
+    /* A closed descriptor. */
+    assert_int_equal(lsign_output_to_fd(&out, fd), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "Bad file descriptor"));
+    assert_int_equal(lsign_output_to_fd(&out, -1), LSIGN_E_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_path_output_is_atomic),
         cmocka_unit_test(test_path_output_abandoned_leaves_nothing),
         cmocka_unit_test(test_memory_and_fd_outputs),
+        cmocka_unit_test(test_fd_output_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -324,6 +324,10 @@ static void test_bad_inputs(void **state)
     assert_int_equal(lsign_signer_sign_digest(s, LSIGN_DIGEST_SHA384, 0, 0, sig, 32, sig, &len),
                      LSIGN_E_INVALID_ARG); /* 32 bytes is not a SHA-384 digest */
     assert_int_equal(lsign_signer_sign_digest(s, 9, 0, 0, sig, 32, sig, &len), LSIGN_E_INVALID_ARG);
+    /* A flag this release does not know (a later release's) is refused, not ignored. */
+    assert_int_equal(lsign_signer_sign_digest(s, LSIGN_DIGEST_SHA256, 0, 0x100, sig, 32, sig, &len),
+                     LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "unknown flags 0x100"));
     assert_int_equal(lsign_signer_sign(s, LSIGN_DIGEST_SHA256, 0, 0, "x", 1, sig, &len),
                      LSIGN_E_INVALID_ARG); /* 16 bytes cannot hold an RSA-2048 signature */
     assert_non_null(strstr(lsign_last_error(), "too small"));

@@ -168,6 +168,23 @@ static void test_bad_options_write_nothing(void **state)
     assert_int_equal(lsign_xml_verify(ctx, NULL, NULL, NULL, NULL), LSIGN_E_INVALID_ARG);
 }
 
+/* A verification needs a context (its trust store and limits): NULL is refused, not followed. */
+static void test_verify_without_context(void **state)
+{
+    static const char doc[] = "<a/>";
+    lsign_input *in = NULL;
+    lsign_report *report = NULL;
+
+    (void)state;
+    assert_int_equal(lsign_input_from_memory(&in, doc, sizeof doc - 1), LSIGN_OK);
+    assert_int_equal(lsign_xml_verify(NULL, in, "a.xml", NULL, &report), LSIGN_E_INVALID_ARG);
+    assert_non_null(strstr(lsign_last_error(), "NULL context"));
+    assert_int_equal(lsign_pdf_verify(NULL, in, "a.pdf", &report), LSIGN_E_INVALID_ARG);
+    assert_int_equal(lsign_verify(NULL, in, "a", &report), LSIGN_E_INVALID_ARG);
+    assert_null(report);
+    lsign_input_free(in);
+}
+
 static void test_dtd_refused(void **state)
 {
     int rc;
@@ -273,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_sign_verify_covered),
         cmocka_unit_test(test_reference_by_id_and_policy),
         cmocka_unit_test(test_bad_options_write_nothing),
+        cmocka_unit_test(test_verify_without_context),
         cmocka_unit_test(test_dtd_refused),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_every_byte_of_signed_element),

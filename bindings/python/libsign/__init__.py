@@ -22,12 +22,15 @@ from .report import (CertificateInfo, Covered, Modifications, Report, Revocation
 from .signer import Signer
 from .tokens import TokenItem, list_tokens
 
-__version__ = "0.1.0"
 
 
 def library_version() -> str:
     """The version of the libsign.so.1 that is loaded."""
     return ffi.string(lib.lsign_version()).decode()
+
+
+# The package is a layer over the library and is released with it: one version for both.
+__version__ = library_version()
 
 
 __all__ = [

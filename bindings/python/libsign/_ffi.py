@@ -72,7 +72,7 @@ typedef struct lsign_signer_options {
     unsigned int max_parallel;
 } lsign_signer_options;
 int lsign_signer_options_init(lsign_signer_options *opts, unsigned int version);
-int lsign_signer_open(lsign_signer **out, lsign_ctx *ctx, const char *key,
+int lsign_signer_open(lsign_signer **out, const lsign_ctx *ctx, const char *key,
                       const lsign_signer_options *opts);
 void lsign_signer_free(lsign_signer *signer);
 size_t lsign_signer_cert_count(const lsign_signer *signer);
@@ -113,7 +113,7 @@ typedef struct lsign_pdf_sign_options {
     const lsign_appearance *appearance;
 } lsign_pdf_sign_options;
 int lsign_pdf_sign_options_init(lsign_pdf_sign_options *opts, unsigned int version);
-int lsign_pdf_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsign_output *output,
+int lsign_pdf_sign(const lsign_ctx *ctx, lsign_signer *signer, const lsign_input *input, lsign_output *output,
                    const lsign_pdf_sign_options *opts);
 
 typedef struct lsign_xml_sign_options {
@@ -137,20 +137,20 @@ typedef struct lsign_xml_sign_options {
     int64_t signing_time;
 } lsign_xml_sign_options;
 int lsign_xml_sign_options_init(lsign_xml_sign_options *opts, unsigned int version);
-int lsign_xml_sign(lsign_ctx *ctx, lsign_signer *signer, lsign_input *input, lsign_output *output,
+int lsign_xml_sign(const lsign_ctx *ctx, lsign_signer *signer, const lsign_input *input, lsign_output *output,
                    const lsign_xml_sign_options *opts);
 
 typedef struct lsign_xml_verify_options {
     unsigned int version;
     int allow_any_element_reference;
     const char *detached_uri;
-    lsign_input *detached_data;
+    const lsign_input *detached_data;
 } lsign_xml_verify_options;
 int lsign_xml_verify_options_init(lsign_xml_verify_options *opts, unsigned int version);
-int lsign_xml_verify(lsign_ctx *ctx, lsign_input *input, const char *name,
+int lsign_xml_verify(const lsign_ctx *ctx, const lsign_input *input, const char *name,
                      const lsign_xml_verify_options *opts, lsign_report **report);
-int lsign_pdf_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign_report **report);
-int lsign_verify(lsign_ctx *ctx, lsign_input *input, const char *name, lsign_report **report);
+int lsign_pdf_verify(const lsign_ctx *ctx, const lsign_input *input, const char *name, lsign_report **report);
+int lsign_verify(const lsign_ctx *ctx, const lsign_input *input, const char *name, lsign_report **report);
 
 void lsign_report_free(lsign_report *r);
 const char *lsign_report_file(const lsign_report *r);
@@ -171,7 +171,7 @@ typedef struct lsign_token_list_options {
     void *pin_userdata;
 } lsign_token_list_options;
 int lsign_token_list_options_init(lsign_token_list_options *opts, unsigned int version);
-int lsign_token_list_new(lsign_token_list **out, lsign_ctx *ctx,
+int lsign_token_list_new(lsign_token_list **out, const lsign_ctx *ctx,
                          const lsign_token_list_options *opts);
 void lsign_token_list_free(lsign_token_list *list);
 size_t lsign_token_list_count(const lsign_token_list *list);
@@ -180,7 +180,7 @@ const char *lsign_token_list_uri(const lsign_token_list *list, size_t index);
 const char *lsign_token_list_label(const lsign_token_list *list, size_t index);
 const char *lsign_token_list_details(const lsign_token_list *list, size_t index);
 
-int lsign_inspect(lsign_ctx *ctx, lsign_input *input, lsign_inspection **out);
+int lsign_inspect(const lsign_ctx *ctx, const lsign_input *input, lsign_inspection **out);
 void lsign_inspection_free(lsign_inspection *inspection);
 const char *lsign_inspection_json(const lsign_inspection *inspection);
 """
