@@ -22,8 +22,8 @@
 /* Writes `s` (UTF-8, may be NULL: null) to `f` as a JSON string. */
 void cli_json_string(FILE *f, const char *s);
 
-/* Writes {"file": NAME, "error": lsign_last_error()} to stdout: a FILE that could not be read. */
-void cli_json_file_error(const char *name);
+/* Writes {"file": NAME, "error": ERROR} to stdout: a FILE that could not be read. */
+void cli_json_file_error(const char *name, const char *error);
 
 /* Whether the file looks like XML: its first non-blank byte (after a UTF-8 BOM) is '<'. */
 int cli_looks_like_xml(const char *path);
@@ -54,6 +54,10 @@ typedef struct cli_choice {
  */
 int cli_parse_choice(const char *help_for, const char *flag, const char *arg,
                      const cli_choice *choices, int *value);
+
+/* --jobs N: 1 to CLI_MAX_JOBS, else a usage error (CLI_EXIT_USAGE). */
+#define CLI_MAX_JOBS 64
+int cli_parse_jobs(const char *help_for, const char *arg, unsigned int *jobs);
 
 /* Prints "libsign: MESSAGE" and a newline to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -40,7 +40,7 @@ static int inspect_one(lsign_ctx *ctx, const char *name, int json, int first)
     if (rc != LSIGN_OK) {
         cli_error("%s: %s", name, lsign_last_error());
         if (json)
-            cli_json_file_error(name);
+            cli_json_file_error(name, lsign_last_error());
     } else if (json) {
         fputs(lsign_inspection_json(inspection), stdout);
     } else {

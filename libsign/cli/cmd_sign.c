@@ -426,17 +426,6 @@ static int check_pin_source(const char *src)
                                    "given is not shown: it might be a PIN)");
 }
 
-static int parse_jobs(const char *arg, unsigned int *jobs)
-{
-    char *end;
-    long n = strtol(arg, &end, 10);
-
-    if (*arg == '\0' || *end != '\0' || n < 1 || n > 64)
-        return cli_usage_error("sign", "--jobs: '%s' is not a number from 1 to 64", arg);
-    *jobs = (unsigned int)n;
-    return CLI_EXIT_OK;
-}
-
 /* --manifest: one input path per line; blank lines are skipped. */
 static int read_manifest(sign_args *a)
 {
@@ -554,7 +543,7 @@ static int parse_options(sign_args *a, int argc, char *argv[])
             rc = cli_parse_choice("sign", "--format", optarg, formats, &a->format);
             break;
         case OPT_MANIFEST: a->manifest = optarg; break;
-        case OPT_JOBS: rc = parse_jobs(optarg, &a->jobs); break;
+        case OPT_JOBS: rc = cli_parse_jobs("sign", optarg, &a->jobs); break;
         case OPT_RESUME: a->resume = 1; break;
         case OPT_FORCE: a->force = 1; break;
         case OPT_JSON: a->json = 1; break;

@@ -3,6 +3,7 @@
  * statuses), as text in the chosen language or as JSON.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@ enum {
     OPT_LANG,
     OPT_HELP,
     OPT_DETACHED,
-    OPT_XML_ANY_REFERENCE
+    OPT_XML_ANY_REFERENCE,
+    OPT_JOBS
 };
 
 static const struct option long_options[] = {
@@ -31,6 +33,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"detached", required_argument, NULL, OPT_DETACHED},
     {"xml-allow-any-reference", no_argument, NULL, OPT_XML_ANY_REFERENCE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
     {NULL, 0, NULL, 0}};
 
 static const cli_choice policies[] = {{"offline", LSIGN_REVOCATION_OFFLINE},
@@ -48,6 +51,7 @@ typedef struct verify_args {
     int revocation, json, lang;
     const char *detached; /* the data of detached XML signatures, referenced by its name */
     int any_reference;
+    unsigned int jobs; /* files verified at a time; reports still print in FILE order */
     char *const *files;
     size_t nfiles;
 } verify_args;
@@ -56,7 +60,7 @@ void cli_verify_help(void)
 {
     fputs(
         "Usage: libsign verify [--trust PEM|DIR]... [--revocation offline|online|none]\n"
-        "                      [--json] [--lang vi|en] FILE...\n"
+        "                      [--json] [--lang vi|en] [--jobs N] FILE...\n"
         "Checks every signature of each PDF or XML file: structure, digests, signature, the chain\n"
         "to a trusted root at the best proof of existence (timestamps), revocation.\n"
         "\n"
@@ -69,6 +73,8 @@ void cli_verify_help(void)
         "  --json               {\"files\": [REPORT...]}: a report per FILE, or\n"
         "                       {\"file\", \"error\"} for a FILE that could not be read\n"
         "  --lang L             vi (default) or en, for the text report\n"
+        "  --jobs N             verify N files at a time (1 to 64; default 1); the\n"
+        "                       reports still come in the order of the FILEs\n"
         "XML signatures (files starting with '<'):\n"
         "  --detached F         the data a detached signature references by F's name\n"
         "  --xml-allow-any-reference  accept signed elements anywhere in the document\n"
@@ -103,6 +109,7 @@ static int parse(verify_args *a, int argc, char *argv[])
         case OPT_JSON: a->json = 1; break;
         case OPT_DETACHED: a->detached = optarg; break;
         case OPT_XML_ANY_REFERENCE: a->any_reference = 1; break;
+        case OPT_JOBS: rc = cli_parse_jobs("verify", optarg, &a->jobs); break;
         case OPT_LANG:
             rc = cli_parse_choice("verify", "--lang", optarg, languages, &a->lang);
             break;
@@ -160,46 +167,166 @@ static int verify_xml(const verify_args *a, lsign_ctx *ctx, lsign_input *in, con
     return rc;
 }
 
+/* The outcome of one FILE, made by a worker and printed, in order, by the main thread. */
+typedef struct outcome {
+    int rc;               /* LSIGN_OK, or why the FILE could not be verified */
+    char *error;          /* then the worker's lsign_last_error() */
+    lsign_report *report; /* when rc is LSIGN_OK */
+    int done;
+} outcome;
+
+static void verify_file(const verify_args *a, lsign_ctx *ctx, const char *name, outcome *o)
+{
+    lsign_input *in = NULL;
+
+    o->rc = lsign_input_from_path(&in, name);
+    if (o->rc == LSIGN_OK)
+        o->rc = cli_looks_like_xml(name) ? verify_xml(a, ctx, in, name, &o->report)
+                                         : lsign_pdf_verify(ctx, in, name, &o->report);
+    if (o->rc != LSIGN_OK)
+        o->error = strdup(lsign_last_error());
+    lsign_input_free(in);
+}
+
 /*
- * Verifies one FILE and prints its report (with --json, an element of
- * {"files": [...]}: the report, or {"file", "error"} when it could not be
- * verified). Returns CLI_EXIT_OK (TOTAL-PASSED), CLI_EXIT_NOT_PASSED or the
+ * Prints FILE i's report (with --json, an element of {"files": [...]}: the
+ * report, or {"file", "error"} when it could not be verified) and frees the
+ * outcome. Returns CLI_EXIT_OK (TOTAL-PASSED), CLI_EXIT_NOT_PASSED or the
  * status of the failure.
  */
-static int verify_one(const verify_args *a, lsign_ctx *ctx, size_t i)
+static int print_outcome(const verify_args *a, size_t i, outcome *o)
 {
     const char *name = a->files[i];
-    lsign_input *in = NULL;
-    lsign_report *report = NULL;
     char *json = NULL;
     size_t len = 0;
     int status;
-    int rc = lsign_input_from_path(&in, name);
 
-    if (rc == LSIGN_OK)
-        rc = cli_looks_like_xml(name) ? verify_xml(a, ctx, in, name, &report)
-                                      : lsign_pdf_verify(ctx, in, name, &report);
     if (a->json)
         fputs(i == 0 ? "{\"files\": [" : ",\n", stdout);
-    if (rc != LSIGN_OK) {
-        cli_error("%s: %s", name, lsign_last_error());
+    if (o->rc != LSIGN_OK) {
+        const char *error = o->error != NULL ? o->error : "out of memory";
+
+        cli_error("%s: %s", name, error);
         if (a->json)
-            cli_json_file_error(name);
-        status = cli_exit_for(rc);
+            cli_json_file_error(name, error);
+        status = cli_exit_for(o->rc);
     } else {
-        if (a->json && lsign_report_json(report, &json, &len) == LSIGN_OK)
+        if (a->json && lsign_report_json(o->report, &json, &len) == LSIGN_OK)
             fputs(json, stdout);
         else if (!a->json)
-            printf("%s\n", lsign_report_text(report));
-        status = strcmp(lsign_report_status(report), "TOTAL-PASSED") == 0 ? CLI_EXIT_OK
-                                                                          : CLI_EXIT_NOT_PASSED;
+            printf("%s\n", lsign_report_text(o->report));
+        status = strcmp(lsign_report_status(o->report), "TOTAL-PASSED") == 0 ? CLI_EXIT_OK
+                                                                             : CLI_EXIT_NOT_PASSED;
     }
     if (a->json && i + 1 == a->nfiles)
         fputs("]}\n", stdout);
     lsign_free_string(json);
-    lsign_report_free(report);
-    lsign_input_free(in);
+    lsign_report_free(o->report);
+    free(o->error);
+    memset(o, 0, sizeof *o);
     return status;
+}
+
+/* The worst: a failure to verify, before "not passed", before OK. */
+static int worse(int rc, int one)
+{
+    if (one > CLI_EXIT_NOT_PASSED && (rc == CLI_EXIT_OK || rc == CLI_EXIT_NOT_PASSED))
+        return one;
+    return one == CLI_EXIT_NOT_PASSED && rc == CLI_EXIT_OK ? one : rc;
+}
+
+/*
+ * --jobs N: N workers take FILEs in order; the main thread prints each
+ * outcome as soon as it and all before it are done. Workers stay within
+ * WINDOW files of the last one printed, so a slow file holds back at most
+ * WINDOW reports in memory.
+ */
+#define WINDOW_PER_JOB 8
+
+typedef struct pool {
+    const verify_args *a;
+    lsign_ctx *ctx;
+    outcome *outcomes; /* one per FILE */
+    size_t next, printed, window;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+
+    for (;;) {
+        size_t i;
+
+        pthread_mutex_lock(&p->lock);
+        while (p->next < p->a->nfiles && p->next >= p->printed + p->window)
+            pthread_cond_wait(&p->changed, &p->lock);
+        i = p->next < p->a->nfiles ? p->next++ : p->a->nfiles;
+        pthread_mutex_unlock(&p->lock);
+        if (i == p->a->nfiles)
+            return NULL;
+        verify_file(p->a, p->ctx, p->a->files[i], &p->outcomes[i]);
+        pthread_mutex_lock(&p->lock);
+        p->outcomes[i].done = 1;
+        pthread_cond_broadcast(&p->changed);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+/* Returns the worst status, or -1 when no worker thread could start. */
+static int verify_parallel(const verify_args *a, lsign_ctx *ctx)
+{
+    pool p = {a,
+              ctx,
+              calloc(a->nfiles, sizeof(outcome)),
+              0,
+              0,
+              (size_t)a->jobs * WINDOW_PER_JOB,
+              PTHREAD_MUTEX_INITIALIZER,
+              PTHREAD_COND_INITIALIZER};
+    pthread_t threads[CLI_MAX_JOBS];
+    unsigned int started = 0;
+    int rc = CLI_EXIT_OK;
+
+    if (p.outcomes == NULL) {
+        cli_error("out of memory");
+        return CLI_EXIT_INPUT;
+    }
+    while (started < a->jobs && pthread_create(&threads[started], NULL, worker, &p) == 0)
+        started++;
+    if (started == 0) { /* no thread at all: the caller verifies one by one */
+        free(p.outcomes);
+        return -1;
+    }
+    for (size_t i = 0; i < a->nfiles; i++) {
+        pthread_mutex_lock(&p.lock);
+        while (!p.outcomes[i].done)
+            pthread_cond_wait(&p.changed, &p.lock);
+        pthread_mutex_unlock(&p.lock);
+        rc = worse(rc, print_outcome(a, i, &p.outcomes[i]));
+        pthread_mutex_lock(&p.lock);
+        p.printed = i + 1;
+        pthread_cond_broadcast(&p.changed);
+        pthread_mutex_unlock(&p.lock);
+    }
+    for (unsigned int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    free(p.outcomes);
+    return rc;
+}
+
+static int verify_sequential(const verify_args *a, lsign_ctx *ctx)
+{
+    int rc = CLI_EXIT_OK;
+
+    for (size_t i = 0; i < a->nfiles; i++) {
+        outcome o = {0};
+
+        verify_file(a, ctx, a->files[i], &o);
+        rc = worse(rc, print_outcome(a, i, &o));
+    }
+    return rc;
 }
 
 int cli_cmd_verify(int argc, char *argv[])
@@ -210,6 +337,7 @@ int cli_cmd_verify(int argc, char *argv[])
 
     memset(&a, 0, sizeof a);
     a.lang = LSIGN_LANG_VI;
+    a.jobs = 1;
     rc = parse(&a, argc, argv);
     if (rc < 0) {
         cli_verify_help();
@@ -218,14 +346,8 @@ int cli_cmd_verify(int argc, char *argv[])
     if (rc == CLI_EXIT_OK)
         rc = make_ctx(&a, &ctx);
     if (rc == CLI_EXIT_OK) {
-        /* The worst: a failure to verify, before "not passed", before OK. */
-        for (size_t i = 0; i < a.nfiles; i++) {
-            int one = verify_one(&a, ctx, i);
-            if (one > CLI_EXIT_NOT_PASSED && (rc == CLI_EXIT_OK || rc == CLI_EXIT_NOT_PASSED))
-                rc = one;
-            else if (one == CLI_EXIT_NOT_PASSED && rc == CLI_EXIT_OK)
-                rc = one;
-        }
+        int parallel = a.jobs > 1 && a.nfiles > 1 ? verify_parallel(&a, ctx) : -1;
+        rc = parallel >= 0 ? parallel : verify_sequential(&a, ctx);
     }
     lsign_ctx_free(ctx);
     return rc;

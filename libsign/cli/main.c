@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -68,6 +69,18 @@ int cli_parse_choice(const char *help_for, const char *flag, const char *arg,
     fputc('\n', stderr);
     fprintf(stderr, "Try '%s %s --help'.\n", CLI_NAME, help_for);
     return CLI_EXIT_USAGE;
+}
+
+int cli_parse_jobs(const char *help_for, const char *arg, unsigned int *jobs)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    if (*arg == '\0' || *end != '\0' || n < 1 || n > CLI_MAX_JOBS)
+        return cli_usage_error(help_for, "--jobs: '%s' is not a number from 1 to %d", arg,
+                               CLI_MAX_JOBS);
+    *jobs = (unsigned int)n;
+    return CLI_EXIT_OK;
 }
 
 int cli_bad_option(const char *help_for, char *const argv[], int ret, int opt)
@@ -145,12 +158,12 @@ int cli_looks_like_xml(const char *path)
     return i < n && head[i] == '<';
 }
 
-void cli_json_file_error(const char *name)
+void cli_json_file_error(const char *name, const char *error)
 {
     fputs("{\"file\": ", stdout);
     cli_json_string(stdout, name);
     fputs(", \"error\": ", stdout);
-    cli_json_string(stdout, lsign_last_error());
+    cli_json_string(stdout, error);
     fputs("}", stdout);
 }
 
