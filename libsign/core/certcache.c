@@ -7,6 +7,7 @@
 #include <openssl/sha.h>
 
 #include "core/certcache.h"
+#include "core/certfile.h"
 
 typedef struct entry {
     unsigned char key[SHA256_DIGEST_LENGTH];
@@ -76,6 +77,7 @@ X509 *lsi_cert_decode(const unsigned char *der, size_t len)
         ERR_clear_error();
         return NULL;
     }
+    lsi_cert_prepare_shared(cert); /* before other threads can see it */
     store(key, cert);
     return cert;
 }

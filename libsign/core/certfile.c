@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "core/error.h"
 
@@ -98,6 +99,13 @@ static int read_der(const char *path, const unsigned char *data, long len, STACK
     return LSIGN_OK;
 }
 
+void lsi_cert_prepare_shared(X509 *cert)
+{
+    /* Purpose -1: no check, only the extension cache (the result does not matter). */
+    (void)X509_check_purpose(cert, -1, 0);
+    ERR_clear_error();
+}
+
 int lsi_certs_read_file(const char *path, STACK_OF(X509) * *out)
 {
     unsigned char *data = NULL;
@@ -127,6 +135,8 @@ int lsi_certs_read_file(const char *path, STACK_OF(X509) * *out)
         sk_X509_pop_free(certs, X509_free);
         return rc;
     }
+    for (int i = 0; i < sk_X509_num(certs); i++)
+        lsi_cert_prepare_shared(sk_X509_value(certs, i));
     *out = certs;
     return LSIGN_OK;
 }

@@ -15,6 +15,16 @@
  */
 int lsi_certs_read_file(const char *path, STACK_OF(X509) * *out);
 
+/*
+ * Makes `cert` safe to share between threads that only read it: OpenSSL fills
+ * a certificate's cache of decoded extensions (key identifiers, key usage,
+ * ...) on first use, under its lock, while other threads read those fields
+ * without the lock. Filling the cache before the certificate is shared
+ * (trust anchors, intermediates, the process-wide decode cache) leaves
+ * nothing to write later.
+ */
+void lsi_cert_prepare_shared(X509 *cert);
+
 /* Moves every certificate of `from` to the end of `to`, leaving `from` empty. */
 int lsi_certs_move(STACK_OF(X509) * to, STACK_OF(X509) * from);
 

@@ -62,19 +62,24 @@ static unsigned char *signed_copy(const char *corpus_name, size_t *len)
     return out;
 }
 
-/* 1 when the file verifies TOTAL-PASSED. */
-static int passes(const unsigned char *pdf, size_t len)
+/* 1 when the file verifies TOTAL-PASSED with context `c`. */
+static int passes_in(lsign_ctx *c, const unsigned char *pdf, size_t len)
 {
     lsign_input *in = NULL;
     lsign_report *report = NULL;
     int passed;
 
     assert_int_equal(lsign_input_from_memory(&in, pdf, len), LSIGN_OK);
-    passed = lsign_pdf_verify(ctx, in, "t.pdf", &report) == LSIGN_OK &&
+    passed = lsign_pdf_verify(c, in, "t.pdf", &report) == LSIGN_OK &&
              strcmp(lsign_report_status(report), "TOTAL-PASSED") == 0;
     lsign_report_free(report);
     lsign_input_free(in);
     return passed;
+}
+
+static int passes(const unsigned char *pdf, size_t len)
+{
+    return passes_in(ctx, pdf, len);
 }
 
 /*
@@ -148,44 +153,59 @@ static void test_chain_cache(void **state)
     free(pdf);
 }
 
-/* One context and one signed file, verified by several threads at once (run under TSan in CI). */
+/*
+ * One context and one signed file, verified by several threads at once (run under TSan in CI).
+ * It runs first, so the threads are the first to use the trust anchors and the certificates
+ * the signature carries (shared through the process-wide decode cache): OpenSSL caches a
+ * certificate's extensions on first use, which raced with readers until certificates were
+ * prepared before being shared (lsi_cert_prepare_shared).
+ */
 typedef struct shared_file {
+    lsign_ctx *ctx;
     const unsigned char *pdf;
     size_t len;
     int failures;
+    pthread_barrier_t start; /* all threads begin together, to overlap their first use */
 } shared_file;
 
 static void *verify_many(void *arg)
 {
     shared_file *f = arg;
 
+    pthread_barrier_wait(&f->start);
     for (int i = 0; i < 20; i++)
-        if (!passes(f->pdf, f->len))
+        if (!passes_in(f->ctx, f->pdf, f->len))
             __atomic_add_fetch(&f->failures, 1, __ATOMIC_RELAXED);
     return NULL;
 }
 
 static void test_threads_share_a_context(void **state)
 {
-    shared_file f = {NULL, 0, 0};
+    shared_file f = {0};
     unsigned char *pdf = signed_copy("pdftex-classic.pdf", &f.len);
     pthread_t threads[4];
 
     (void)state;
     f.pdf = pdf;
+    assert_int_equal(lsign_ctx_new(&f.ctx, NULL), LSIGN_OK);
+    assert_int_equal(lsign_ctx_add_trust_file(f.ctx, PKI("root-ca.crt")), LSIGN_OK);
+    assert_int_equal(pthread_barrier_init(&f.start, NULL, 4), 0);
     for (size_t i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&threads[i], NULL, verify_many, &f), 0);
     for (size_t i = 0; i < 4; i++)
         pthread_join(threads[i], NULL);
     assert_int_equal(f.failures, 0);
+    pthread_barrier_destroy(&f.start);
+    lsign_ctx_free(f.ctx);
     free(pdf);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_signature_dictionary_byte),
+        /* First: no certificate of the process has been used yet (see the test). */
         cmocka_unit_test(test_threads_share_a_context),
+        cmocka_unit_test(test_every_signature_dictionary_byte),
         cmocka_unit_test(test_chain_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
