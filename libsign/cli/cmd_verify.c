@@ -172,12 +172,14 @@ typedef struct outcome {
     int rc;               /* LSIGN_OK, or why the FILE could not be verified */
     char *error;          /* then the worker's lsign_last_error() */
     lsign_report *report; /* when rc is LSIGN_OK */
+    char *json;           /* its JSON, with --json (made by the worker too) */
     int done;
 } outcome;
 
 static void verify_file(const verify_args *a, lsign_ctx *ctx, const char *name, outcome *o)
 {
     lsign_input *in = NULL;
+    size_t len = 0;
 
     o->rc = lsign_input_from_path(&in, name);
     if (o->rc == LSIGN_OK)
@@ -185,6 +187,11 @@ static void verify_file(const verify_args *a, lsign_ctx *ctx, const char *name, 
                                          : lsign_pdf_verify(ctx, in, name, &o->report);
     if (o->rc != LSIGN_OK)
         o->error = strdup(lsign_last_error());
+    /* The report's text or JSON is made here, in the worker, not by the printing thread. */
+    else if (a->json && lsign_report_json(o->report, &o->json, &len) != LSIGN_OK)
+        o->json = NULL;
+    else if (!a->json)
+        (void)lsign_report_text(o->report); /* made once, kept by the report */
     lsign_input_free(in);
 }
 
@@ -197,8 +204,6 @@ static void verify_file(const verify_args *a, lsign_ctx *ctx, const char *name, 
 static int print_outcome(const verify_args *a, size_t i, outcome *o)
 {
     const char *name = a->files[i];
-    char *json = NULL;
-    size_t len = 0;
     int status;
 
     if (a->json)
@@ -211,8 +216,8 @@ static int print_outcome(const verify_args *a, size_t i, outcome *o)
             cli_json_file_error(name, error);
         status = cli_exit_for(o->rc);
     } else {
-        if (a->json && lsign_report_json(o->report, &json, &len) == LSIGN_OK)
-            fputs(json, stdout);
+        if (a->json && o->json != NULL)
+            fputs(o->json, stdout);
         else if (!a->json)
             printf("%s\n", lsign_report_text(o->report));
         status = strcmp(lsign_report_status(o->report), "TOTAL-PASSED") == 0 ? CLI_EXIT_OK
@@ -220,7 +225,7 @@ static int print_outcome(const verify_args *a, size_t i, outcome *o)
     }
     if (a->json && i + 1 == a->nfiles)
         fputs("]}\n", stdout);
-    lsign_free_string(json);
+    lsign_free_string(o->json);
     lsign_report_free(o->report);
     free(o->error);
     memset(o, 0, sizeof *o);
