@@ -188,9 +188,9 @@ static void verify_file(const verify_args *a, lsign_ctx *ctx, const char *name, 
     if (o->rc != LSIGN_OK)
         o->error = strdup(lsign_last_error());
     /* The report's text or JSON is made here, in the worker, not by the printing thread. */
-    else if (a->json && lsign_report_json(o->report, &o->json, &len) != LSIGN_OK)
-        o->json = NULL;
-    else if (!a->json)
+    else if (a->json)
+        (void)lsign_report_json(o->report, &o->json, &len); /* NULL when it fails */
+    else
         (void)lsign_report_text(o->report); /* made once, kept by the report */
     lsign_input_free(in);
 }
