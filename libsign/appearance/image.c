@@ -455,7 +455,7 @@ int lsi_image_read_file(const char *path, lsi_image **out)
     int rc;
 
     *out = NULL;
-    if ((rc = lsi_input_open_file(path, &in)) != LSIGN_OK)
+    if ((rc = lsi_input_open_file(path, &in, NULL)) != LSIGN_OK)
         return rc; /* the message names the path */
     rc = lsi_image_read(in.data, in.len, out);
     lsi_input_close(&in);

@@ -2,10 +2,14 @@
 #include <limits.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include <openssl/asn1.h>
+#include <openssl/err.h>
 #include <openssl/objects.h>
 
 #include "cms/parts.h"
+#include "core/certcache.h"
 
 /* One element of [p, end): its tag and class, its contents in [*in, *in_end); p moves past. */
 typedef struct {
@@ -141,4 +145,144 @@ void lsi_cms_parts_clear(lsi_cms_parts *parts)
     for (size_t i = 0; i < LSI_CMS_MAX_PARTS; i++)
         X509_ALGOR_free(parts->signature_algs[i]);
     memset(parts, 0, sizeof *parts);
+}
+
+/* ---- Decoding with the certificates from the process-wide cache ---- */
+
+/* id-signedData's contents octets (RFC 5652 5.1). */
+static const unsigned char signed_data_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                                0x0d, 0x01, 0x07, 0x02};
+
+/* Where a ContentInfo(SignedData)'s pieces are, for cutting its certificates out. */
+typedef struct {
+    const unsigned char *oid, *oid_end;     /* the contentType element */
+    const unsigned char *body, *body_end;   /* the SignedData's contents */
+    const unsigned char *certs, *certs_end; /* its certificates [0] element */
+    der cert_list;                          /* that element's contents */
+    size_t used;                            /* the ContentInfo's length */
+} layout;
+
+static int find_layout(const unsigned char *bytes, size_t len, layout *l)
+{
+    der all = {bytes, bytes + len}, ci, el, explicit0, sd;
+    int tag, cls;
+
+    if (!expect(&all, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &ci, NULL) ||
+        !expect(&ci, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &el, &l->oid) ||
+        (size_t)(el.end - el.p) != sizeof signed_data_oid ||
+        memcmp(el.p, signed_data_oid, sizeof signed_data_oid) != 0 ||
+        !expect(&ci, 0, V_ASN1_CONTEXT_SPECIFIC, &explicit0, NULL) || ci.p != ci.end ||
+        !expect(&explicit0, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &sd, NULL) ||
+        explicit0.p != explicit0.end)
+        return 0;
+    l->oid_end = el.end;
+    l->used = (size_t)(ci.end - bytes);
+    l->body = sd.p;
+    l->body_end = sd.end;
+    if (!expect(&sd, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||  /* version */
+        !expect(&sd, V_ASN1_SET, V_ASN1_UNIVERSAL, &el, NULL) ||      /* digestAlgorithms */
+        !expect(&sd, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* encapContentInfo */
+        !next(&sd, &tag, &cls, &l->cert_list, &l->certs) || tag != 0 ||
+        cls != V_ASN1_CONTEXT_SPECIFIC)
+        return 0;
+    l->certs_end = sd.p;
+    return 1;
+}
+
+/* The certificates of the list, each a plain Certificate (no other CertificateChoices). */
+static STACK_OF(X509) * cached_certs(der list)
+{
+    STACK_OF(X509) *certs = sk_X509_new_null();
+
+    while (certs != NULL && list.p < list.end) {
+        const unsigned char *start;
+        der inside;
+        X509 *cert = NULL;
+        if (!expect(&list, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &inside, &start) ||
+            (cert = lsi_cert_decode(start, (size_t)(list.p - start))) == NULL ||
+            !sk_X509_push(certs, cert)) {
+            X509_free(cert);
+            sk_X509_pop_free(certs, X509_free);
+            return NULL;
+        }
+    }
+    return certs;
+}
+
+/* The ContentInfo of `l` re-encoded without its certificates field. */
+static unsigned char *without_certs(const layout *l, size_t *out_len)
+{
+    size_t oid_len = (size_t)(l->oid_end - l->oid), before = (size_t)(l->certs - l->body),
+           after = (size_t)(l->body_end - l->certs_end);
+    int sd_len, e0_len, ci_len;
+    unsigned char *buf, *p;
+
+    if (l->used > INT_MAX / 2)
+        return NULL;
+    sd_len = ASN1_object_size(1, (int)(before + after), V_ASN1_SEQUENCE);
+    e0_len = ASN1_object_size(1, sd_len, 0);
+    ci_len = ASN1_object_size(1, (int)oid_len + e0_len, V_ASN1_SEQUENCE);
+    if (sd_len < 0 || e0_len < 0 || ci_len < 0 || (buf = malloc((size_t)ci_len)) == NULL)
+        return NULL;
+    p = buf;
+    ASN1_put_object(&p, 1, (int)oid_len + e0_len, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+    memcpy(p, l->oid, oid_len);
+    p += oid_len;
+    ASN1_put_object(&p, 1, sd_len, 0, V_ASN1_CONTEXT_SPECIFIC);
+    ASN1_put_object(&p, 1, (int)(before + after), V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+    memcpy(p, l->body, before);
+    memcpy(p + before, l->certs_end, after);
+    *out_len = (size_t)ci_len;
+    return buf;
+}
+
+/* The fast path: NULL (nothing to free) when the DER is not of the plain shape it takes. */
+static CMS_ContentInfo *decode_cached(const unsigned char *bytes, size_t len, size_t *used,
+                                      STACK_OF(X509) * *certs)
+{
+    CMS_ContentInfo *cms = NULL;
+    layout l;
+    unsigned char *cut = NULL;
+    const unsigned char *p;
+    size_t cut_len = 0;
+
+    if (!find_layout(bytes, len, &l) || (*certs = cached_certs(l.cert_list)) == NULL)
+        return NULL;
+    if ((cut = without_certs(&l, &cut_len)) != NULL) {
+        p = cut;
+        cms = d2i_CMS_ContentInfo(NULL, &p, (long)cut_len);
+        if (cms != NULL && p != cut + cut_len) {
+            CMS_ContentInfo_free(cms);
+            cms = NULL;
+        }
+    }
+    free(cut);
+    if (cms == NULL) {
+        sk_X509_pop_free(*certs, X509_free);
+        *certs = NULL;
+        ERR_clear_error();
+    }
+    *used = l.used;
+    return cms;
+}
+
+CMS_ContentInfo *lsi_cms_decode(const unsigned char *bytes, size_t len, size_t *used,
+                                STACK_OF(X509) * *certs)
+{
+    CMS_ContentInfo *cms;
+    const unsigned char *p = bytes;
+
+    *certs = NULL;
+    if (bytes == NULL || len == 0 || len > LONG_MAX)
+        return NULL;
+    if ((cms = decode_cached(bytes, len, used, certs)) != NULL)
+        return cms;
+    if ((cms = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL)
+        return NULL;
+    *used = (size_t)(p - bytes);
+    if ((*certs = CMS_get1_certs(cms)) == NULL && (*certs = sk_X509_new_null()) == NULL) {
+        CMS_ContentInfo_free(cms);
+        return NULL;
+    }
+    return cms;
 }

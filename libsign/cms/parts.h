@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include <openssl/cms.h>
 #include <openssl/x509.h>
 
 #define LSI_CMS_MAX_PARTS 8
@@ -31,5 +32,19 @@ typedef struct lsi_cms_parts {
  */
 int lsi_cms_parts_read(const unsigned char *der, size_t len, lsi_cms_parts *out);
 void lsi_cms_parts_clear(lsi_cms_parts *parts);
+
+/*
+ * Decodes the ContentInfo at the start of `der` (what follows it is the
+ * caller's: *used is the ContentInfo's length) and returns it, with its
+ * certificates in *certs (owned; X509s shared, so read-only). When they are
+ * all plain DER Certificates they come from the process-wide cache
+ * (core/certcache.h) and the CMS is decoded without them: OpenSSL 3.0 would
+ * otherwise set up a provider decoder for each one's public key in every
+ * document, 28% of a PDF verification. Anything else (BER, other
+ * CertificateChoices) takes OpenSSL's plain decode. NULL when not a
+ * ContentInfo (OpenSSL's error queue says why).
+ */
+CMS_ContentInfo *lsi_cms_decode(const unsigned char *der, size_t len, size_t *used,
+                                STACK_OF(X509) * *certs);
 
 #endif

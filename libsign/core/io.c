@@ -63,11 +63,54 @@ void lsi_input_release(const void *p, size_t len)
     }
 }
 
-int lsi_input_open_file(const char *path, lsi_input *in)
+/* Files up to this size are read rather than mapped: for a small file, mmap, its page faults
+ * and munmap (a TLB shootdown across the cores of a multi-threaded batch) cost more than the
+ * copy. Larger files are mapped, so that their size does not become resident memory. */
+#define READ_NOT_MAP_MAX (1u << 20)
+
+/* Reads or maps the `len` bytes of the regular file `fd`; errors name `path`, or else `fd`. */
+static int load_regular(int fd, size_t len, const char *path, lsi_input *in)
+{
+    unsigned char *buf;
+    void *map;
+    size_t got = 0;
+
+    if (len > READ_NOT_MAP_MAX) {
+        if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+            return path
+                       ? lsi_error(LSIGN_E_IO, "cannot map '%s': %s", path, strerror(errno))
+                       : lsi_error(LSIGN_E_IO, "cannot map descriptor %d: %s", fd, strerror(errno));
+        in->data = in->mapping = map;
+        in->len = len;
+        mapping_track(map, len, 1);
+        return LSIGN_OK;
+    }
+    if ((buf = malloc(len)) == NULL)
+        return lsi_error_nomem();
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int err = n < 0 ? errno : 0;
+            free(buf);
+            if (path)
+                return lsi_error(LSIGN_E_IO, "cannot read '%s': %s", path,
+                                 err ? strerror(err) : "it shrank while being read");
+            return lsi_error(LSIGN_E_IO, "cannot read descriptor %d: %s", fd,
+                             err ? strerror(err) : "the file shrank while being read");
+        }
+        got += (size_t)n;
+    }
+    in->data = in->owned = buf;
+    in->len = len;
+    return LSIGN_OK;
+}
+
+int lsi_input_open_file(const char *path, lsi_input *in, struct stat *st_out)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    void *map;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
     memset(in, 0, sizeof *in);
     if (fd < 0)
@@ -80,15 +123,11 @@ int lsi_input_open_file(const char *path, lsi_input *in)
         close(fd);
         return lsi_error(LSIGN_E_PARSE, "'%s' is empty", path);
     }
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    rc = load_regular(fd, (size_t)st.st_size, path, in);
     close(fd);
-    if (map == MAP_FAILED)
-        return lsi_error(LSIGN_E_IO, "cannot map '%s': %s", path, strerror(errno));
-    in->data = map;
-    in->len = (size_t)st.st_size;
-    in->mapping = map;
-    mapping_track(map, in->len, 1);
-    return LSIGN_OK;
+    if (rc == LSIGN_OK && st_out != NULL)
+        *st_out = st;
+    return rc;
 }
 
 /* Reads a pipe or socket to its end into in->owned, at most `max_bytes`. */
@@ -139,7 +178,6 @@ static int read_stream(int fd, uint64_t max_bytes, lsi_input *in)
 int lsi_input_open_fd(int fd, uint64_t max_bytes, lsi_input *in)
 {
     struct stat st;
-    void *map;
 
     memset(in, 0, sizeof *in);
     if (fstat(fd, &st) != 0)
@@ -148,13 +186,7 @@ int lsi_input_open_fd(int fd, uint64_t max_bytes, lsi_input *in)
         return read_stream(fd, max_bytes, in);
     if (st.st_size == 0)
         return lsi_error(LSIGN_E_PARSE, "the input file (descriptor %d) is empty", fd);
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED)
-        return lsi_error(LSIGN_E_IO, "cannot map descriptor %d: %s", fd, strerror(errno));
-    in->data = in->mapping = map;
-    in->len = (size_t)st.st_size;
-    mapping_track(map, in->len, 1);
-    return LSIGN_OK;
+    return load_regular(fd, (size_t)st.st_size, NULL, in);
 }
 
 void lsi_input_from_memory(const void *data, size_t len, lsi_input *in)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 typedef struct lsi_input {
     const unsigned char *data;
@@ -23,10 +24,14 @@ typedef struct lsi_input {
     void *owned;   /* non-NULL when read into memory: freed by lsi_input_close() */
 } lsi_input;
 
-/* Maps a regular file read-only. LSIGN_E_IO names the path and the reason. */
-int lsi_input_open_file(const char *path, lsi_input *in);
 /*
- * The whole file behind `fd` (from offset 0), mapped; a pipe or socket is
+ * A regular file's bytes: read into memory when small, else mapped
+ * read-only. LSIGN_E_IO names the path and the reason. `st` (may be NULL)
+ * receives the file's status, from the descriptor that was read.
+ */
+int lsi_input_open_file(const char *path, lsi_input *in, struct stat *st);
+/*
+ * The whole file behind `fd` (from offset 0), read or mapped as above; a pipe or socket is
  * read to its end instead, up to `max_bytes` (beyond: LSIGN_E_LIMIT).
  * The descriptor stays the caller's.
  */

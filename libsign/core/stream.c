@@ -37,35 +37,31 @@ static lsign_input *input_new(void)
     return in;
 }
 
-static void remember_file(lsign_input *in, int fd)
+static void remember_file(lsign_input *in, const struct stat *st)
 {
-    struct stat st;
-
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (S_ISREG(st->st_mode)) {
         in->has_file = 1;
-        in->dev = st.st_dev;
-        in->ino = st.st_ino;
+        in->dev = st->st_dev;
+        in->ino = st->st_ino;
     }
 }
 
 int lsign_input_from_path(lsign_input **out, const char *path)
 {
     lsign_input *in;
-    int rc, fd;
+    struct stat st;
+    int rc;
 
     if (out == NULL || path == NULL)
         return lsi_error(LSIGN_E_INVALID_ARG, "lsign_input_from_path: NULL argument");
     *out = NULL;
     if ((in = input_new()) == NULL)
         return LSIGN_E_NOMEM;
-    if ((rc = lsi_input_open_file(path, &in->in)) != LSIGN_OK) {
+    if ((rc = lsi_input_open_file(path, &in->in, &st)) != LSIGN_OK) {
         free(in);
         return rc;
     }
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-        remember_file(in, fd);
-        close(fd);
-    }
+    remember_file(in, &st);
     *out = in;
     return LSIGN_OK;
 }
@@ -73,6 +69,7 @@ int lsign_input_from_path(lsign_input **out, const char *path)
 int lsign_input_from_fd(lsign_input **out, int fd)
 {
     lsign_input *in;
+    struct stat st;
     int rc;
 
     if (out == NULL || fd < 0)
@@ -84,7 +81,8 @@ int lsign_input_from_fd(lsign_input **out, int fd)
         free(in);
         return rc;
     }
-    remember_file(in, fd);
+    if (fstat(fd, &st) == 0)
+        remember_file(in, &st);
     *out = in;
     return LSIGN_OK;
 }

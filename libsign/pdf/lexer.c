@@ -33,19 +33,35 @@ int lsi_pdf_lex_error(const lsi_pdf_lexer *lx, int code, size_t offset, const ch
     return lsi_error(code, "PDF: %s at offset %zu", text, offset);
 }
 
+/* Character classes (ISO 32000-1 7.2.2, tables 1 and 2), looked up: the lexer asks for every
+ * byte, and a signature's /Contents alone is tens of thousands of hex digits. */
+enum { SPACE = 1, DELIMITER = 2 };
+
+static const unsigned char char_class[256] = {
+    [0x00] = SPACE,    [0x09] = SPACE,    [0x0a] = SPACE,    [0x0c] = SPACE,
+    [0x0d] = SPACE,    [0x20] = SPACE,    ['('] = DELIMITER, [')'] = DELIMITER,
+    ['<'] = DELIMITER, ['>'] = DELIMITER, ['['] = DELIMITER, [']'] = DELIMITER,
+    ['{'] = DELIMITER, ['}'] = DELIMITER, ['/'] = DELIMITER, ['%'] = DELIMITER};
+
+/* A hex digit's value plus one; 0 for a byte that is not one. */
+static const unsigned char hex_plus_one[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16};
+
 int lsi_pdf_is_whitespace(unsigned char c)
 {
-    return c == 0x00 || c == 0x09 || c == 0x0a || c == 0x0c || c == 0x0d || c == 0x20;
+    return char_class[c] == SPACE;
 }
 
 int lsi_pdf_is_delimiter(unsigned char c)
 {
-    return c != 0 && strchr("()<>[]{}/%", c) != NULL;
+    return char_class[c] == DELIMITER;
 }
 
 int lsi_pdf_is_regular(unsigned char c)
 {
-    return !lsi_pdf_is_whitespace(c) && !lsi_pdf_is_delimiter(c);
+    return char_class[c] == 0;
 }
 
 int lsi_pdf_tok_is(const lsi_pdf_token *tok, const char *word)
@@ -57,13 +73,7 @@ int lsi_pdf_tok_is(const lsi_pdf_token *tok, const char *word)
 
 int lsi_pdf_hex_value(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return hex_plus_one[c] - 1;
 }
 
 /* Skips whitespace and comments (a comment runs from % to the end of the line). */
@@ -258,48 +268,34 @@ static int lex_literal_string(lsi_pdf_lexer *lx, lsi_pdf_token *tok)
 
 /* ---- hex strings ---- */
 
-/* Checks <...> from `open`: counts hex digits and finds the '>'. */
-static int hex_string_end(lsi_pdf_lexer *lx, size_t open, size_t *close, size_t *digits)
-{
-    size_t i;
-
-    *digits = 0;
-    for (i = open + 1; i < lx->len; i++) {
-        unsigned char c = lx->data[i];
-
-        if (c == '>') {
-            *close = i;
-            return LSIGN_OK;
-        }
-        if (lsi_pdf_hex_value(c) >= 0)
-            (*digits)++;
-        else if (!lsi_pdf_is_whitespace(c))
-            return lsi_pdf_lex_error(lx, LSIGN_E_PARSE, i, "invalid character in hex string");
-    }
-    return lsi_pdf_lex_error(lx, LSIGN_E_PARSE, open, "unterminated hex string");
-}
-
+/* <...> decoded in one pass: whitespace is skipped, anything else but hex digits refused. */
 static int lex_hex_string(lsi_pdf_lexer *lx, lsi_pdf_token *tok)
 {
-    size_t close = 0, digits = 0, i, n = 0;
+    const unsigned char *d = lx->data,
+                        *gt = memchr(d + tok->start + 1, '>', lx->len - tok->start - 1);
+    size_t close, i, n = 0;
     unsigned char *out;
-    int rc = hex_string_end(lx, tok->start, &close, &digits), high = -1;
+    int high = -1;
 
-    if (rc != LSIGN_OK)
-        return rc;
-    out = lsi_arena_alloc(lx->arena, digits / 2 + 2);
-    if (out == NULL)
+    if (gt == NULL)
+        return lsi_pdf_lex_error(lx, LSIGN_E_PARSE, tok->start, "unterminated hex string");
+    close = (size_t)(gt - d);
+    if ((out = lsi_arena_alloc(lx->arena, (close - tok->start) / 2 + 2)) == NULL)
         return lsign_last_error_code();
     for (i = tok->start + 1; i < close; i++) {
-        int v = lsi_pdf_hex_value(lx->data[i]);
+        int v = hex_plus_one[d[i]] - 1;
 
+        if (v < 0 && !lsi_pdf_is_whitespace(d[i]))
+            return lsi_pdf_lex_error(lx, LSIGN_E_PARSE, i, "invalid character in hex string");
         if (v < 0)
             continue;
-        if (high < 0) {
-            high = v;
-        } else {
+        if (high >= 0) {
             out[n++] = (unsigned char)(high << 4 | v);
             high = -1;
+        } else if (i + 1 < close && hex_plus_one[d[i + 1]] != 0) { /* the usual pair */
+            out[n++] = (unsigned char)(v << 4 | (hex_plus_one[d[++i]] - 1));
+        } else {
+            high = v;
         }
     }
     if (high >= 0) /* an odd final digit is followed by an implicit 0 */

@@ -133,16 +133,14 @@ static int64_t pdf_date(const lsi_pdf_obj *m)
 static int decode_contents(const lsi_pdf_sig *sig, lsi_sigcheck *c, CMS_ContentInfo **cms,
                            size_t *der_len)
 {
-    const unsigned char *bytes, *p;
+    const unsigned char *bytes;
     size_t len;
 
     if (!lsi_pdf_get_string(lsi_pdf_dict_get(sig->dict, "Contents"), &bytes, &len) || len == 0 ||
         len > LONG_MAX)
         return lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE, "/Contents is empty");
-    p = bytes;
-    if ((*cms = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL)
+    if ((*cms = lsi_cms_decode(bytes, len, der_len, &c->cms_certs)) == NULL)
         return lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE, "/Contents is not a DER ContentInfo");
-    *der_len = (size_t)(p - bytes);
     for (size_t i = *der_len; i < len; i++)
         if (bytes[i] != 0)
             return lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE,
@@ -191,10 +189,8 @@ static int check_attrs(CMS_SignerInfo *si, int content_type, const unsigned char
     return 1;
 }
 
-static int find_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, lsi_sigcheck *c)
+static int find_signer(CMS_SignerInfo *si, lsi_sigcheck *c)
 {
-    if ((c->cms_certs = CMS_get1_certs(cms)) == NULL)
-        ERR_clear_error();
     for (int i = 0; i < sk_X509_num(c->cms_certs); i++) {
         X509 *cert = sk_X509_value(c->cms_certs, i);
         if (CMS_SignerInfo_cert_cmp(si, cert) == 0 && X509_up_ref(cert)) {
@@ -270,15 +266,14 @@ static int check_ess(CMS_SignerInfo *si, lsi_sigcheck *c)
 }
 
 /* What every SignerInfo must pass once its content's digest is known. */
-static int check_signer_info(CMS_ContentInfo *cms, CMS_SignerInfo *si, int content_type,
-                             const unsigned char *hash, unsigned int hash_len,
-                             lsi_sc_verdict mismatch, lsi_sigcheck *c)
+static int check_signer_info(CMS_SignerInfo *si, int content_type, const unsigned char *hash,
+                             unsigned int hash_len, lsi_sc_verdict mismatch, lsi_sigcheck *c)
 {
     if (check_attrs(si, content_type, hash, hash_len, mismatch, c))
-        return find_signer(cms, si, c) && verify_signature(si, c) && check_ess(si, c);
+        return find_signer(si, c) && verify_signature(si, c) && check_ess(si, c);
     /* The content's digest differs (the verdict stays): the signer is still named when the
      * signature over the attributes verifies, so a report says whose document was changed. */
-    if (c->verdict == mismatch && find_signer(cms, si, c) && !verify_signature(si, c)) {
+    if (c->verdict == mismatch && find_signer(si, c) && !verify_signature(si, c)) {
         X509_free(c->signer);
         c->signer = NULL;
     }
@@ -333,8 +328,7 @@ static int check_detached(CMS_ContentInfo *cms, lsi_sigcheck *c)
 }
 
 /* One SignerInfo over the ranges: its digest, attributes, certificate and signature. */
-static int check_one(CMS_ContentInfo *cms, CMS_SignerInfo *si, const unsigned char *data,
-                     lsi_sigcheck *c)
+static int check_one(CMS_SignerInfo *si, const unsigned char *data, lsi_sigcheck *c)
 {
     X509_ALGOR *alg = NULL;
     unsigned char hash[EVP_MAX_MD_SIZE];
@@ -348,7 +342,7 @@ static int check_one(CMS_ContentInfo *cms, CMS_SignerInfo *si, const unsigned ch
     rc = hash_ranges(md, data, c->range, hash, &hash_len);
     EVP_MD_free((EVP_MD *)md);
     if (rc == LSIGN_OK &&
-        !check_signer_info(cms, si, NID_pkcs7_data, hash, hash_len, LSI_SC_HASH_FAILURE, c))
+        !check_signer_info(si, NID_pkcs7_data, hash, hash_len, LSI_SC_HASH_FAILURE, c))
         return LSIGN_OK;
     return rc;
 }
@@ -364,7 +358,9 @@ static int check_others(CMS_ContentInfo *cms, const unsigned char *data, lsi_sig
         lsi_sigcheck other;
         memset(&other, 0, sizeof other);
         memcpy(other.range, c->range, sizeof other.range);
-        rc = check_one(cms, sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), i), data, &other);
+        if ((other.cms_certs = X509_chain_up_ref(c->cms_certs)) == NULL)
+            return lsi_error_nomem();
+        rc = check_one(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), i), data, &other);
         if (rc == LSIGN_OK && other.verdict != LSI_SC_OK) {
             c->verdict = other.verdict;
             snprintf(c->reason, sizeof c->reason, "SignerInfo %d: %.200s", i + 1, other.reason);
@@ -383,7 +379,7 @@ static int check_cms(CMS_ContentInfo *cms, const unsigned char *data, const lsi_
 
     if (!check_detached(cms, c))
         return LSIGN_OK;
-    rc = check_one(cms, si, data, c);
+    rc = check_one(si, data, c);
     if (rc == LSIGN_OK && c->verdict == LSI_SC_HASH_FAILURE && c->signer != NULL)
         c->claimed_time = signing_time(si, sig); /* of the document before it was changed */
     if (rc != LSIGN_OK || c->verdict != LSI_SC_OK)
@@ -466,8 +462,8 @@ static int check_doc_timestamp(CMS_ContentInfo *cms, const unsigned char *data,
         lsi_sc_fail(c, LSI_SC_FORMAT_FAILURE, "unsupported digest algorithm in the timestamp");
         goto done;
     }
-    if (!check_signer_info(cms, si, NID_id_smime_ct_TSTInfo, hash, hash_len,
-                           LSI_SC_SIG_CRYPTO_FAILURE, c))
+    if (!check_signer_info(si, NID_id_smime_ct_TSTInfo, hash, hash_len, LSI_SC_SIG_CRYPTO_FAILURE,
+                           c))
         goto done;
     c->claimed_time = lsi_asn1_time(TS_TST_INFO_get_time(tst));
     rc = copy_bytes(der, der_len, c);

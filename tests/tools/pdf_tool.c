@@ -82,7 +82,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: pdf_tool info FILE | pdf_tool noop FILE OUT\n");
         return 2;
     }
-    if (lsi_input_open_file(argv[2], &in) != LSIGN_OK)
+    if (lsi_input_open_file(argv[2], &in, NULL) != LSIGN_OK)
         return fail(argv[2]);
     if (lsi_pdf_doc_open(in.data, in.len, NULL, &doc) != LSIGN_OK) {
         lsi_input_close(&in);

@@ -206,7 +206,7 @@ static int check_file(const char *path, word *words, result *r, int verbose)
     memset(r, 0, sizeof *r);
     if ((all = poppler_words(path, words, MAX_WORDS)) < 0)
         return -1;
-    if (lsi_input_open_file(path, &in) != LSIGN_OK)
+    if (lsi_input_open_file(path, &in, NULL) != LSIGN_OK)
         return -1;
     if (lsi_pdf_doc_open(in.data, in.len, NULL, &doc) == LSIGN_OK &&
         lsi_pdf_doc_pages(doc, &pages, &npages) == LSIGN_OK && npages > 0) {
@@ -318,7 +318,7 @@ static int dump(const char *path, size_t page_no)
     size_t npages = 0, count = 0;
     int rc = 1;
 
-    if (lsi_input_open_file(path, &in) != LSIGN_OK)
+    if (lsi_input_open_file(path, &in, NULL) != LSIGN_OK)
         return 1;
     if (lsi_pdf_doc_open(in.data, in.len, NULL, &doc) == LSIGN_OK &&
         lsi_pdf_doc_pages(doc, &pages, &npages) == LSIGN_OK && page_no >= 1 && page_no <= npages &&

@@ -47,18 +47,46 @@ static void test_input_file_and_errors(void **state)
 
     (void)state;
     test_write_file(in_dir("a.pdf"), "%PDF-1.7\n", 9);
-    assert_int_equal(lsi_input_open_file(in_dir("a.pdf"), &in), LSIGN_OK);
+    assert_int_equal(lsi_input_open_file(in_dir("a.pdf"), &in, NULL), LSIGN_OK);
     assert_int_equal(in.len, 9);
     assert_memory_equal(in.data, "%PDF-1.7\n", 9);
     lsi_input_close(&in);
     assert_null(in.data);
 
-    assert_int_equal(lsi_input_open_file(in_dir("missing.pdf"), &in), LSIGN_E_IO);
+    assert_int_equal(lsi_input_open_file(in_dir("missing.pdf"), &in, NULL), LSIGN_E_IO);
     assert_non_null(strstr(lsign_last_error(), "missing.pdf"));
-    assert_int_equal(lsi_input_open_file(test_dir, &in), LSIGN_E_IO);
+    assert_int_equal(lsi_input_open_file(test_dir, &in, NULL), LSIGN_E_IO);
     assert_non_null(strstr(lsign_last_error(), "not a regular file"));
     test_write_file(in_dir("empty.pdf"), "", 0);
-    assert_int_equal(lsi_input_open_file(in_dir("empty.pdf"), &in), LSIGN_E_PARSE);
+    assert_int_equal(lsi_input_open_file(in_dir("empty.pdf"), &in, NULL), LSIGN_E_PARSE);
+}
+
+/* Small files are read into memory, large ones mapped; both give the same bytes and status. */
+static void test_input_read_or_mapped(void **state)
+{
+    const size_t sizes[] = {1u << 20, (1u << 20) + 1};
+    struct stat st, expected;
+    lsi_input in;
+
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        unsigned char *bytes = malloc(sizes[k]);
+        assert_non_null(bytes);
+        for (size_t i = 0; i < sizes[k]; i++)
+            bytes[i] = (unsigned char)(i * 7 + k);
+        test_write_file(in_dir("sized.pdf"), (const char *)bytes, sizes[k]);
+        assert_int_equal(stat(in_dir("sized.pdf"), &expected), 0);
+        assert_int_equal(lsi_input_open_file(in_dir("sized.pdf"), &in, &st), LSIGN_OK);
+        assert_int_equal(in.len, sizes[k]);
+        assert_memory_equal(in.data, bytes, sizes[k]);
+        assert_true(st.st_ino == expected.st_ino && st.st_dev == expected.st_dev);
+        if (k == 0)
+            assert_true(in.owned != NULL && in.mapping == NULL);
+        else
+            assert_true(in.mapping != NULL && in.owned == NULL);
+        lsi_input_close(&in);
+        free(bytes);
+    }
 }
 
 static void read_back(const char *path, char *buf, size_t size, size_t *len)
@@ -182,6 +210,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_input_file_and_errors),
+        cmocka_unit_test(test_input_read_or_mapped),
         cmocka_unit_test(test_path_output_is_atomic),
         cmocka_unit_test(test_path_output_abandoned_leaves_nothing),
         cmocka_unit_test(test_memory_and_fd_outputs),

@@ -336,7 +336,7 @@ static void test_xref_stream_and_object_streams(void **state)
     snprintf(cmd, sizeof cmd, "qpdf --object-streams=generate --compress-streams=y '%s' '%s'", in,
              out);
     assert_int_equal(system(cmd), 0);
-    assert_int_equal(lsi_input_open_file(out, &input), LSIGN_OK);
+    assert_int_equal(lsi_input_open_file(out, &input, NULL), LSIGN_OK);
     doc = open_ok(input.data, input.len);
     assert_int_equal(lsi_pdf_doc_repaired(doc), 0);
     assert_int_equal(lsi_pdf_doc_revision(doc, 0)->xref_stream, 1);
@@ -576,7 +576,7 @@ static void test_writer_on_xref_stream_file(void **state)
     test_write_file(in, buf, len);
     snprintf(cmd, sizeof cmd, "qpdf --object-streams=generate '%s' '%s'", in, out);
     assert_int_equal(system(cmd), 0);
-    assert_int_equal(lsi_input_open_file(out, &input), LSIGN_OK);
+    assert_int_equal(lsi_input_open_file(out, &input, NULL), LSIGN_OK);
     mem = update(input.data, input.len, &out_len, &num);
     check_updated(input.data, input.len, mem, out_len, num, 1);
     /* qpdf agrees the update is sound. */
