@@ -241,10 +241,11 @@ static int worse(int rc, int one)
 }
 
 /*
- * --jobs N: N workers take FILEs in order; the main thread prints each
- * outcome as soon as it and all before it are done. Workers stay within
- * WINDOW files of the last one printed, so a slow file holds back at most
- * WINDOW reports in memory.
+ * --jobs N: N workers (the main thread and N-1 others) take FILEs in order.
+ * A worker that finishes a FILE prints every outcome that is next in order
+ * and done, unless another worker is printing (which then prints it), so no
+ * thread has to be woken for each FILE. Workers stay within WINDOW files of
+ * the last one printed: a slow file holds back at most WINDOW reports.
  */
 #define WINDOW_PER_JOB 8
 
@@ -253,30 +254,54 @@ typedef struct pool {
     lsign_ctx *ctx;
     outcome *outcomes; /* one per FILE */
     size_t next, printed, window;
+    int printing; /* a worker is printing */
+    int rc;       /* the worst status printed so far */
     pthread_mutex_t lock;
-    pthread_cond_t changed;
+    pthread_cond_t window_moved;
 } pool;
+
+/* With the lock held: prints the outcomes that are next in order and done, the lock released
+ * around each print. */
+static void print_ready(pool *p)
+{
+    size_t before = p->printed;
+
+    p->printing = 1;
+    while (p->printed < p->a->nfiles && p->outcomes[p->printed].done) {
+        size_t i = p->printed;
+        int status;
+        pthread_mutex_unlock(&p->lock);
+        status = print_outcome(p->a, i, &p->outcomes[i]);
+        pthread_mutex_lock(&p->lock);
+        p->rc = worse(p->rc, status);
+        p->printed = i + 1;
+    }
+    p->printing = 0;
+    if (p->printed != before)
+        pthread_cond_broadcast(&p->window_moved);
+}
 
 static void *worker(void *arg)
 {
     pool *p = arg;
 
+    pthread_mutex_lock(&p->lock);
     for (;;) {
         size_t i;
-
-        pthread_mutex_lock(&p->lock);
         while (p->next < p->a->nfiles && p->next >= p->printed + p->window)
-            pthread_cond_wait(&p->changed, &p->lock);
-        i = p->next < p->a->nfiles ? p->next++ : p->a->nfiles;
+            pthread_cond_wait(&p->window_moved, &p->lock);
+        if (p->next == p->a->nfiles)
+            break;
+        i = p->next++;
         pthread_mutex_unlock(&p->lock);
-        if (i == p->a->nfiles)
-            return NULL;
         verify_file(p->a, p->ctx, p->a->files[i], &p->outcomes[i]);
         pthread_mutex_lock(&p->lock);
         p->outcomes[i].done = 1;
-        pthread_cond_broadcast(&p->changed);
-        pthread_mutex_unlock(&p->lock);
+        if (!p->printing)
+            print_ready(p);
     }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
 }
 
 /* Returns the worst status, or -1 when no worker thread could start. */
@@ -288,37 +313,28 @@ static int verify_parallel(const verify_args *a, lsign_ctx *ctx)
               0,
               0,
               (size_t)a->jobs * WINDOW_PER_JOB,
+              0,
+              CLI_EXIT_OK,
               PTHREAD_MUTEX_INITIALIZER,
               PTHREAD_COND_INITIALIZER};
     pthread_t threads[CLI_MAX_JOBS];
     unsigned int started = 0;
-    int rc = CLI_EXIT_OK;
 
     if (p.outcomes == NULL) {
         cli_error("out of memory");
         return CLI_EXIT_INPUT;
     }
-    while (started < a->jobs && pthread_create(&threads[started], NULL, worker, &p) == 0)
+    while (started + 1 < a->jobs && pthread_create(&threads[started], NULL, worker, &p) == 0)
         started++;
-    if (started == 0) { /* no thread at all: the caller verifies one by one */
+    if (started == 0) { /* no other thread: the caller verifies one by one */
         free(p.outcomes);
         return -1;
     }
-    for (size_t i = 0; i < a->nfiles; i++) {
-        pthread_mutex_lock(&p.lock);
-        while (!p.outcomes[i].done)
-            pthread_cond_wait(&p.changed, &p.lock);
-        pthread_mutex_unlock(&p.lock);
-        rc = worse(rc, print_outcome(a, i, &p.outcomes[i]));
-        pthread_mutex_lock(&p.lock);
-        p.printed = i + 1;
-        pthread_cond_broadcast(&p.changed);
-        pthread_mutex_unlock(&p.lock);
-    }
+    (void)worker(&p);
     for (unsigned int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     free(p.outcomes);
-    return rc;
+    return p.rc;
 }
 
 static int verify_sequential(const verify_args *a, lsign_ctx *ctx)

@@ -1,4 +1,5 @@
 #include "core/certfile.h"
+#include "core/certtext.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -104,6 +105,7 @@ void lsi_cert_prepare_shared(X509 *cert)
     /* Purpose -1: no check, only the extension cache (the result does not matter). */
     (void)X509_check_purpose(cert, -1, 0);
     ERR_clear_error();
+    lsi_cert_text_attach(cert);
 }
 
 int lsi_certs_read_file(const char *path, STACK_OF(X509) * *out)

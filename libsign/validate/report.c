@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "core/certfile.h"
+#include "core/certtext.h"
 #include "core/grow.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
@@ -382,67 +383,15 @@ int lsi_report_sig_set_signer(lsi_report_sig *sig, const char *subject, const ch
     return rc;
 }
 
-/* Lower-case hex of `len` bytes into a new string. */
-static char *hex(const unsigned char *data, size_t len)
-{
-    static const char digits[] = "0123456789abcdef";
-    char *out = malloc(len * 2 + 1);
-
-    if (out == NULL)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = digits[data[i] >> 4];
-        out[2 * i + 1] = digits[data[i] & 15];
-    }
-    out[len * 2] = '\0';
-    return out;
-}
-
-static char *cert_sha256(X509 *cert)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-
-    if (!X509_digest(cert, EVP_sha256(), md, &md_len))
-        return NULL;
-    return hex(md, md_len);
-}
-
-static char *cert_serial(X509 *cert)
-{
-    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-    char *text, *copy;
-
-    if (bn == NULL)
-        return NULL;
-    text = BN_bn2hex(bn);
-    BN_free(bn);
-    if (text == NULL)
-        return NULL;
-    copy = strdup(text);
-    OPENSSL_free(text);
-    for (char *p = copy; p != NULL && *p != '\0'; p++)
-        if (*p >= 'A' && *p <= 'F')
-            *p = (char)(*p - 'A' + 'a');
-    return copy;
-}
-
 int lsi_report_sig_set_signer_cert(lsi_report_sig *sig, X509 *cert)
 {
-    char *subject = lsi_name_utf8(X509_get_subject_name(cert));
-    char *issuer = lsi_name_utf8(X509_get_issuer_name(cert));
-    char *serial = cert_serial(cert);
-    char *sha256 = cert_sha256(cert);
-    int rc;
+    lsi_cert_text own;
+    const lsi_cert_text *t = lsi_cert_text_of(cert, &own);
+    int rc = t == NULL
+                 ? lsi_error_nomem()
+                 : lsi_report_sig_set_signer(sig, t->subject, t->issuer, t->serial, t->sha256);
 
-    if (subject == NULL || issuer == NULL || serial == NULL || sha256 == NULL)
-        rc = lsi_error_nomem();
-    else
-        rc = lsi_report_sig_set_signer(sig, subject, issuer, serial, sha256);
-    free(subject);
-    free(issuer);
-    free(serial);
-    free(sha256);
+    lsi_cert_text_clear(&own);
     return rc;
 }
 
@@ -543,16 +492,11 @@ int lsi_report_sig_add_covered(lsi_report_sig *sig, const char *uri, const char 
 
 int lsi_report_sig_add_chain_cert(lsi_report_sig *sig, X509 *cert)
 {
-    char *subject = lsi_name_utf8(X509_get_subject_name(cert));
-    char *sha256 = cert_sha256(cert);
-    int rc;
+    lsi_cert_text own;
+    const lsi_cert_text *t = lsi_cert_text_of(cert, &own);
+    int rc = t == NULL ? lsi_error_nomem() : lsi_report_sig_add_chain(sig, t->subject, t->sha256);
 
-    if (subject == NULL || sha256 == NULL)
-        rc = lsi_error_nomem();
-    else
-        rc = lsi_report_sig_add_chain(sig, subject, sha256);
-    free(subject);
-    free(sha256);
+    lsi_cert_text_clear(&own);
     return rc;
 }
 

@@ -1,0 +1,187 @@
+/*
+ * lsi_cms_decode() (cms/parts.c): a SignedData's certificates come from the
+ * process-wide cache and the rest decodes as OpenSSL would; and the texts a
+ * report shows for a shared certificate are made once (core/certtext.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/cms.h>
+#include <openssl/pem.h>
+
+#include "cms/parts.h"
+#include "core/certcache.h"
+#include "core/certtext.h"
+#include "support/testenv.h"
+
+static X509 *read_cert(const char *name)
+{
+    BIO *bio = BIO_new_file(PKI(name), "r");
+    X509 *cert = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+
+    assert_non_null(cert);
+    BIO_free(bio);
+    return cert;
+}
+
+/* A detached SignedData by the test signer, carrying its certificate and the intermediate
+ * unless `flags` has CMS_NOCERTS; its DER in *der (OPENSSL_free it). */
+static size_t signed_data(unsigned int flags, unsigned char **der)
+{
+    X509 *signer = read_cert("signer-rsa2048.crt"), *inter = read_cert("inter-ca.crt");
+    BIO *key_bio = BIO_new_file(PKI("signer-rsa2048.key"), "r");
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(key_bio, NULL, NULL, NULL);
+    STACK_OF(X509) *extra = sk_X509_new_null();
+    BIO *content = BIO_new_mem_buf("the signed bytes", 16);
+    CMS_ContentInfo *cms;
+    int len;
+
+    assert_non_null(key);
+    if (flags & CMS_NOCERTS)
+        X509_free(inter);
+    else
+        sk_X509_push(extra, inter);
+    cms = CMS_sign(signer, key, extra, content, CMS_DETACHED | CMS_BINARY | flags);
+    assert_non_null(cms);
+    *der = NULL;
+    len = i2d_CMS_ContentInfo(cms, der);
+    assert_true(len > 0);
+    CMS_ContentInfo_free(cms);
+    BIO_free(content);
+    sk_X509_pop_free(extra, X509_free);
+    X509_free(signer);
+    EVP_PKEY_free(key);
+    BIO_free(key_bio);
+    return (size_t)len;
+}
+
+static int signer_verifies(CMS_ContentInfo *cms, X509 *cert)
+{
+    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+
+    CMS_SignerInfo_set1_signer_cert(si, cert);
+    return CMS_SignerInfo_cert_cmp(si, cert) == 0 && CMS_SignerInfo_verify(si) == 1;
+}
+
+static void test_certificates_from_the_cache(void **state)
+{
+    unsigned char *der, *padded;
+    size_t len = signed_data(0, &der), used = 0;
+    STACK_OF(X509) *certs = NULL, *left;
+    X509 *signer = read_cert("signer-rsa2048.crt"), *cached;
+    unsigned char *signer_der = NULL;
+    int signer_len = i2d_X509(signer, &signer_der);
+    CMS_ContentInfo *cms;
+
+    (void)state;
+    /* Followed by zero padding, as in a PDF's /Contents: *used stops at the ContentInfo. */
+    padded = calloc(1, len + 100);
+    assert_non_null(padded);
+    memcpy(padded, der, len);
+    cms = lsi_cms_decode(padded, len + 100, &used, &certs);
+    assert_non_null(cms);
+    assert_int_equal(used, len);
+    assert_int_equal(sk_X509_num(certs), 2);
+    /* The very objects the cache holds, and the CMS decoded without them. */
+    cached = lsi_cert_decode(signer_der, (size_t)signer_len);
+    assert_true(sk_X509_value(certs, 0) == cached || sk_X509_value(certs, 1) == cached);
+    left = CMS_get1_certs(cms);
+    assert_true(left == NULL || sk_X509_num(left) == 0);
+    assert_int_equal(sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)), 1);
+    assert_true(signer_verifies(cms, cached));
+    sk_X509_pop_free(left, X509_free);
+    sk_X509_pop_free(certs, X509_free);
+    CMS_ContentInfo_free(cms);
+    X509_free(cached);
+    X509_free(signer);
+    OPENSSL_free(signer_der);
+    OPENSSL_free(der);
+    free(padded);
+}
+
+static void test_other_shapes_decode_plainly(void **state)
+{
+    unsigned char *der, *bad;
+    size_t len = signed_data(CMS_NOCERTS, &der), used = 0;
+    STACK_OF(X509) *certs = NULL;
+    CMS_ContentInfo *cms;
+
+    (void)state;
+    /* No certificates field: OpenSSL's own decode, and an empty list. */
+    cms = lsi_cms_decode(der, len, &used, &certs);
+    assert_non_null(cms);
+    assert_int_equal(used, len);
+    assert_non_null(certs);
+    assert_int_equal(sk_X509_num(certs), 0);
+    sk_X509_pop_free(certs, X509_free);
+    CMS_ContentInfo_free(cms);
+    OPENSSL_free(der);
+
+    /* A certificate that does not decode: the plain decode refuses the whole. */
+    len = signed_data(0, &der);
+    bad = malloc(len);
+    assert_non_null(bad);
+    memcpy(bad, der, len);
+    for (size_t i = 0; i + 4 < len; i++) /* the first certificate's tbsCertificate version */
+        if (memcmp(bad + i, "\xa0\x03\x02\x01\x02", 5) == 0) {
+            bad[i + 4] = 0x7f;
+            break;
+        }
+    cms = lsi_cms_decode(bad, len, &used, &certs);
+    if (cms != NULL) { /* OpenSSL took the odd version: then so must the list */
+        assert_int_equal(sk_X509_num(certs), 2);
+        CMS_ContentInfo_free(cms);
+        sk_X509_pop_free(certs, X509_free);
+    }
+    assert_null(lsi_cms_decode((const unsigned char *)"\x30\x03\x02\x01\x01", 5, &used, &certs));
+    assert_null(certs);
+    assert_null(lsi_cms_decode(der, len / 2, &used, &certs)); /* cut short */
+    assert_null(certs);
+    free(bad);
+    OPENSSL_free(der);
+}
+
+static void test_texts_made_once_for_shared_certificates(void **state)
+{
+    X509 *own = read_cert("signer-rsa2048.crt"), *shared;
+    unsigned char *der = NULL;
+    int len = i2d_X509(own, &der);
+    lsi_cert_text scratch1, scratch2;
+    const lsi_cert_text *a, *b, *c;
+
+    (void)state;
+    shared = lsi_cert_decode(der, (size_t)len); /* prepared for sharing: texts attached */
+    a = lsi_cert_text_of(shared, &scratch1);
+    b = lsi_cert_text_of(shared, &scratch2);
+    assert_non_null(a);
+    assert_ptr_equal(a, b);
+    assert_ptr_not_equal(a, &scratch1);
+    c = lsi_cert_text_of(own, &scratch1); /* not prepared: made into the scratch */
+    assert_ptr_equal(c, &scratch1);
+    assert_string_equal(a->subject, c->subject);
+    assert_string_equal(a->issuer, c->issuer);
+    assert_string_equal(a->serial, c->serial);
+    assert_string_equal(a->sha256, c->sha256);
+    assert_int_equal(strlen(a->sha256), 64);
+    assert_non_null(strstr(a->subject, "CN="));
+    lsi_cert_text_clear(&scratch1);
+    lsi_cert_text_clear(&scratch2);
+    X509_free(shared);
+    X509_free(own);
+    OPENSSL_free(der);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_certificates_from_the_cache),
+        cmocka_unit_test(test_other_shapes_decode_plainly),
+        cmocka_unit_test(test_texts_made_once_for_shared_certificates),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
