@@ -147,11 +147,88 @@ void lsi_cms_parts_clear(lsi_cms_parts *parts)
     memset(parts, 0, sizeof *parts);
 }
 
-/* ---- Decoding with the certificates from the process-wide cache ---- */
+/* ---- Where the per-signature values of a SignerInfo are ---- */
 
 /* id-signedData's contents octets (RFC 5652 5.1). */
 static const unsigned char signed_data_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
                                                 0x0d, 0x01, 0x07, 0x02};
+
+/* pkcs9 messageDigest (1.2.840.113549.1.9.4) and signingTime (.5): contents octets. */
+static const unsigned char message_digest_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                                   0x0d, 0x01, 0x09, 0x04};
+static const unsigned char signing_time_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                                 0x0d, 0x01, 0x09, 0x05};
+
+static int oid_is(const der *oid, const unsigned char *want, size_t n)
+{
+    return (size_t)(oid->end - oid->p) == n && memcmp(oid->p, want, n) == 0;
+}
+
+/* One Attribute: records messageDigest's contents or signingTime's value element. */
+static int layout_attribute(der *attrs, const unsigned char *base, lsi_cms_signer_layout *out)
+{
+    der attr, oid, values, value;
+    const unsigned char *start;
+    int tag, cls;
+
+    if (!expect(attrs, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &attr, NULL) ||
+        !expect(&attr, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &oid, NULL) ||
+        !expect(&attr, V_ASN1_SET, V_ASN1_UNIVERSAL, &values, NULL) || attr.p != attr.end)
+        return 0;
+    if (oid_is(&oid, message_digest_oid, sizeof message_digest_oid)) {
+        if (out->digest_len != 0 ||
+            !expect(&values, V_ASN1_OCTET_STRING, V_ASN1_UNIVERSAL, &value, NULL) ||
+            values.p != values.end || value.p == value.end)
+            return 0;
+        out->digest = (size_t)(value.p - base);
+        out->digest_len = (size_t)(value.end - value.p);
+    } else if (oid_is(&oid, signing_time_oid, sizeof signing_time_oid)) {
+        if (out->time_len != 0 || !next(&values, &tag, &cls, &value, &start) ||
+            values.p != values.end)
+            return 0;
+        out->time = (size_t)(start - base);
+        out->time_len = (size_t)(value.end - start);
+    }
+    return 1;
+}
+
+int lsi_cms_signer_layout_read(const unsigned char *bytes, size_t len, lsi_cms_signer_layout *out)
+{
+    der all = {bytes, bytes + len}, ci, el, explicit0, sd, set, si, attrs;
+    const unsigned char *start;
+    int tag, cls;
+
+    memset(out, 0, sizeof *out);
+    if (!expect(&all, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &ci, NULL) || all.p != all.end ||
+        !expect(&ci, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &el, NULL) ||
+        !oid_is(&el, signed_data_oid, sizeof signed_data_oid) ||
+        !expect(&ci, 0, V_ASN1_CONTEXT_SPECIFIC, &explicit0, NULL) ||
+        !expect(&explicit0, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &sd, NULL))
+        return 0;
+    do { /* version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls */
+        if (!next(&sd, &tag, &cls, &set, NULL))
+            return 0;
+    } while (!(tag == V_ASN1_SET && cls == V_ASN1_UNIVERSAL && sd.p == sd.end));
+    if (!expect(&set, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &si, NULL) || set.p != set.end ||
+        !expect(&si, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||
+        !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* sid */
+        !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* digestAlgorithm */
+        !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))
+        return 0;
+    out->attrs = (size_t)(start - bytes);
+    out->attrs_len = (size_t)(attrs.end - start);
+    while (attrs.p < attrs.end)
+        if (!layout_attribute(&attrs, bytes, out))
+            return 0;
+    if (!expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* signatureAlgorithm */
+        !expect(&si, V_ASN1_OCTET_STRING, V_ASN1_UNIVERSAL, &el, NULL) || si.p != si.end)
+        return 0;
+    out->signature = (size_t)(el.p - bytes);
+    out->signature_len = (size_t)(el.end - el.p);
+    return out->digest_len != 0;
+}
+
+/* ---- Decoding with the certificates from the process-wide cache ---- */
 
 /* Where a ContentInfo(SignedData)'s pieces are, for cutting its certificates out. */
 typedef struct {
@@ -169,8 +246,7 @@ static int find_layout(const unsigned char *bytes, size_t len, layout *l)
 
     if (!expect(&all, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &ci, NULL) ||
         !expect(&ci, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &el, &l->oid) ||
-        (size_t)(el.end - el.p) != sizeof signed_data_oid ||
-        memcmp(el.p, signed_data_oid, sizeof signed_data_oid) != 0 ||
+        !oid_is(&el, signed_data_oid, sizeof signed_data_oid) ||
         !expect(&ci, 0, V_ASN1_CONTEXT_SPECIFIC, &explicit0, NULL) || ci.p != ci.end ||
         !expect(&explicit0, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &sd, NULL) ||
         explicit0.p != explicit0.end)

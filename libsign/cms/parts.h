@@ -34,6 +34,21 @@ int lsi_cms_parts_read(const unsigned char *der, size_t len, lsi_cms_parts *out)
 void lsi_cms_parts_clear(lsi_cms_parts *parts);
 
 /*
+ * Where, in the DER of a ContentInfo(SignedData) with one SignerInfo, the
+ * values that change from signature to signature are (offsets from `der`):
+ * a signer that signs file after file fills a template with them.
+ */
+typedef struct lsi_cms_signer_layout {
+    size_t attrs, attrs_len;         /* the signedAttrs element ([0] IMPLICIT SET OF) */
+    size_t digest, digest_len;       /* the messageDigest value's contents */
+    size_t time, time_len;           /* the signingTime value element; time_len 0: none */
+    size_t signature, signature_len; /* the signature OCTET STRING's contents */
+} lsi_cms_signer_layout;
+
+/* 1 and *out when `der` (exactly) is such a SignedData in DER with a messageDigest; else 0. */
+int lsi_cms_signer_layout_read(const unsigned char *der, size_t len, lsi_cms_signer_layout *out);
+
+/*
  * Decodes the ContentInfo at the start of `der` (what follows it is the
  * caller's: *used is the ContentInfo's length) and returns it, with its
  * certificates in *certs (owned; X509s shared, so read-only). When they are

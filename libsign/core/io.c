@@ -369,8 +369,10 @@ static int capture_append(lsi_output *o, const void *data, size_t len)
     return LSIGN_OK;
 }
 
-/* Writes to files go through one buffer: a PDF update is written as many small pieces. */
-#define WRITE_BUFFER ((size_t)64 << 10)
+/* Writes to files go through one buffer: a PDF update is written as many small pieces, and a
+ * signature's patches (/ByteRange, /Contents) land in the buffer when it still holds their
+ * bytes, so that a small signed file is written with a single write. */
+#define WRITE_BUFFER ((size_t)1 << 20)
 
 int lsi_output_flush(lsi_output *o)
 {
@@ -485,6 +487,10 @@ int lsi_output_patch(lsi_output *o, uint64_t offset, const void *data, size_t le
     }
     if (o->base < 0)
         return lsi_error(LSIGN_E_UNSUPPORTED, "the output cannot seek (a pipe?): write to a file");
+    if (offset >= o->size - o->wbuf_len) { /* still in the buffer */
+        memcpy(o->wbuf + (offset - (o->size - o->wbuf_len)), data, len);
+        return LSIGN_OK;
+    }
     rc = lsi_output_flush(o);
     return rc != LSIGN_OK ? rc : write_all(o->fd, data, len, o->base + (off_t)offset);
 }

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include "core/certfile.h"
 #include "core/ctx.h"
@@ -27,6 +28,7 @@ struct lsign_signer {
     unsigned char **der; /* DER of cert then chain, for lsign_signer_cert_der() */
     size_t *der_len;
     size_t ncerts;
+    unsigned char certs_id[SHA256_DIGEST_LENGTH]; /* SHA-256 over those DERs, in order */
     int allow_invalid; /* the caller waived the certificate checks (also revocation) */
 };
 
@@ -120,6 +122,19 @@ static int describe_key(lsign_signer *s)
     return s->subject != NULL ? LSIGN_OK : lsi_error_nomem();
 }
 
+/* What cms/ keys its per-signer templates by: the certificates, fixed when the signer opens. */
+static int certs_id(lsign_signer *s)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+
+    for (size_t i = 0; ok && i < s->ncerts; i++)
+        ok = EVP_DigestUpdate(md, s->der[i], s->der_len[i]);
+    ok = ok && EVP_DigestFinal_ex(md, s->certs_id, NULL);
+    EVP_MD_CTX_free(md);
+    return ok ? LSIGN_OK : lsi_error_openssl(LSIGN_E_CRYPTO, "cannot hash the certificates");
+}
+
 static int cache_der(lsign_signer *s)
 {
     s->ncerts = 1 + (size_t)sk_X509_num(s->chain);
@@ -135,7 +150,7 @@ static int cache_der(lsign_signer *s)
             return lsi_error_openssl(LSIGN_E_CRYPTO, "cannot encode certificate %zu", i);
         s->der_len[i] = (size_t)len;
     }
-    return LSIGN_OK;
+    return certs_id(s);
 }
 
 /* Signs a random digest and verifies it with the certificate: proves key and certificate match. */
@@ -353,6 +368,11 @@ const char *lsign_signer_subject(const lsign_signer *s)
 X509 *lsi_signer_cert(const lsign_signer *s)
 {
     return s->cert;
+}
+
+const unsigned char *lsi_signer_certs_id(const lsign_signer *s)
+{
+    return s->certs_id;
 }
 
 STACK_OF(X509) * lsi_signer_chain(const lsign_signer *s)

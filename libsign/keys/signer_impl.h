@@ -37,6 +37,8 @@ int lsi_p11key_open(const char *uri, const lsign_signer_options *opts, const lsi
 
 /* The certificate that signs (internal users: cms/, xml/). */
 X509 *lsi_signer_cert(const lsign_signer *signer);
+/* 32 bytes: the SHA-256 over the DER of the certificate and then the chain, in order. */
+const unsigned char *lsi_signer_certs_id(const lsign_signer *signer);
 /* Its chain, leaf to root, without the signer certificate. */
 STACK_OF(X509) * lsi_signer_chain(const lsign_signer *signer);
 

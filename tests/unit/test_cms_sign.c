@@ -417,6 +417,72 @@ static void test_token_ecdsa(void **state)
     check_key(TOKEN_URI("03"), LSIGN_SCHEME_AUTO, LSIGN_SCHEME_ECDSA);
 }
 
+/* The SignedData of `der` decoded and re-encoded by OpenSSL gives the same bytes (canonical
+ * DER, attributes in SET OF order), with `hash` as messageDigest and `when` as signingTime. */
+static void check_reencodes(const unsigned char *der, size_t len, const unsigned char *hash,
+                            size_t hash_len, const lsi_cms_sign_params *p)
+{
+    const unsigned char *q = der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &q, (long)len);
+    unsigned char *again = NULL;
+    int again_len;
+    ASN1_OCTET_STRING *md;
+
+    assert_non_null(cms);
+    again_len = i2d_CMS_ContentInfo(cms, &again);
+    assert_int_equal(again_len, len);
+    assert_memory_equal(again, der, len);
+    md = CMS_signed_get0_data_by_OBJ(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0),
+                                     OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING);
+    assert_non_null(md);
+    assert_memory_equal(ASN1_STRING_get0_data(md), hash, hash_len);
+    check_signing_time(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0), p);
+    OPENSSL_free(again);
+    CMS_ContentInfo_free(cms);
+}
+
+/*
+ * A signer signing one file after another fills one template (cms/signeddata.c): each
+ * signature carries its own digest and time, verifies, and is the DER OpenSSL itself writes.
+ * ECDSA signatures shorter than the template's take the full build, and verify the same.
+ */
+static void test_template_filled_per_signature(void **state)
+{
+    const char *keys[] = {"signer-rsa2048.p12", "signer-ecp256.p12"};
+
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        lsign_signer *s = open_signer(PKI(keys[k]));
+        size_t first_len = 0;
+        for (int i = 0; i < 12; i++) {
+            lsi_cms_sign_params p = {LSIGN_DIGEST_SHA256, LSIGN_SCHEME_AUTO, i % 2,
+                                     signing_time + i * 3600, 0};
+            char text[64];
+            unsigned char hash[EVP_MAX_MD_SIZE], *der = NULL;
+            size_t hash_len, der_len = 0;
+            const unsigned char *q;
+            CMS_ContentInfo *cms;
+            int n = snprintf(text, sizeof text, "document %d of the batch", i);
+
+            hash_len = hash_of(&digests[0], text, (size_t)n, hash);
+            assert_int_equal(lsi_cms_sign_detached(s, &p, hash, hash_len, &der, &der_len),
+                             LSIGN_OK);
+            check_reencodes(der, der_len, hash, hash_len, &p);
+            q = der;
+            cms = d2i_CMS_ContentInfo(NULL, &q, (long)der_len);
+            check_verify(cms, text, (size_t)n, 1);
+            check_verify(cms, content, sizeof content, 0);
+            if (k == 0 && i < 2)
+                first_len = i == 0 ? der_len : first_len;
+            else if (k == 0 && i % 2 == 0)
+                assert_int_equal(der_len, first_len); /* RSA: always the template's length */
+            CMS_ContentInfo_free(cms);
+            free(der);
+        }
+        lsign_signer_free(s);
+    }
+}
+
 /* From 2050 on, signingTime is a GeneralizedTime. */
 static void test_signing_time_after_2049(void **state)
 {
@@ -496,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_token_rsa),
         cmocka_unit_test(test_token_ecdsa),
         cmocka_unit_test(test_signing_time_after_2049),
+        cmocka_unit_test(test_template_filled_per_signature),
         cmocka_unit_test(test_openssl_cli_verifies),
         cmocka_unit_test(test_bad_arguments),
     };

@@ -123,6 +123,41 @@ static void test_path_output_is_atomic(void **state)
     assert_int_equal(st.st_mode & 0777, 0666 & ~(mode_t)022); /* ctest's umask is 022 */
 }
 
+/* Patches land right whether their bytes were already written, are still buffered, or both. */
+static void test_path_output_patches_flushed_and_buffered(void **state)
+{
+    const size_t chunk = 700000, total = 3 * chunk;
+    unsigned char *data = malloc(total), *back = malloc(total + 1);
+    lsi_output *out;
+    FILE *f;
+    size_t len;
+
+    (void)state;
+    assert_non_null(data);
+    assert_non_null(back);
+    for (size_t i = 0; i < total; i++)
+        data[i] = (unsigned char)('a' + i % 26);
+    assert_int_equal(lsi_output_to_path(in_dir("big.pdf"), &out), LSIGN_OK);
+    for (size_t k = 0; k < 3; k++)
+        assert_int_equal(lsi_output_write(out, data + k * chunk, chunk), LSIGN_OK);
+    /* At the end (still buffered), at the start (written), and across the two. */
+    const size_t at[] = {total - 8, 10, 2 * chunk - 3};
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(lsi_output_patch(out, at[k], "PATCHED!", 8), LSIGN_OK);
+        memcpy(data + at[k], "PATCHED!", 8);
+    }
+    assert_int_equal(lsi_output_commit(out), LSIGN_OK);
+    lsi_output_free(out);
+    f = fopen(in_dir("big.pdf"), "rb");
+    assert_non_null(f);
+    len = fread(back, 1, total + 1, f);
+    fclose(f);
+    assert_int_equal(len, total);
+    assert_memory_equal(back, data, total);
+    free(data);
+    free(back);
+}
+
 static void test_path_output_abandoned_leaves_nothing(void **state)
 {
     lsi_output *out;
@@ -212,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_input_file_and_errors),
         cmocka_unit_test(test_input_read_or_mapped),
         cmocka_unit_test(test_path_output_is_atomic),
+        cmocka_unit_test(test_path_output_patches_flushed_and_buffered),
         cmocka_unit_test(test_path_output_abandoned_leaves_nothing),
         cmocka_unit_test(test_memory_and_fd_outputs),
         cmocka_unit_test(test_fd_output_refusals),
