@@ -2,9 +2,10 @@
  * @file
  * libsign: where documents come from and where results go.
  *
- * An input is a file path, a file descriptor or a memory buffer. Files are
- * memory-mapped, so a 1 GB PDF costs address space, not memory; a pipe is
- * read to its end. An input is never written to.
+ * An input is a file path, a file descriptor or a memory buffer. Files
+ * larger than 1 MiB are memory-mapped, so a 1 GB PDF costs address space,
+ * not memory; smaller ones are read; a pipe is read to its end. An input is
+ * never written to.
  *
  * An output is a file path, a file descriptor or memory. A path output is
  * written to a temporary file beside the target and renamed over it only
@@ -45,9 +46,10 @@ typedef struct lsign_input lsign_input;
 typedef struct lsign_output lsign_output;
 
 /**
- * Open the regular file at `path` for reading (mapped now, so a missing or
- * unreadable file fails here). The file must not be truncated or rewritten
- * in place while the input exists (replacing it with rename() is safe).
+ * Open the regular file at `path` for reading, now: a file of up to 1 MiB is
+ * read into memory, a larger one mapped, so a missing or unreadable file
+ * fails here. A mapped file must not be truncated or rewritten in place
+ * while the input exists (replacing it with rename() is safe).
  * @param[out] out receives the input, owned by the caller (release it with
  *        lsign_input_free()). Not NULL. Set to NULL on failure, except that
  *        it is left untouched when `path` is NULL.
@@ -60,9 +62,9 @@ LSIGN_EXTERN int lsign_input_from_path(lsign_input **out, const char *path);
 
 /**
  * Read from `fd`: a regular file is used whole (from offset 0, whatever the
- * descriptor's position) and mapped, so it must not be truncated or
- * rewritten in place while the input exists; a pipe or socket is read to
- * its end now, up to 4 GiB.
+ * descriptor's position), read into memory up to 1 MiB and mapped beyond,
+ * so a larger file must not be truncated or rewritten in place while the
+ * input exists; a pipe or socket is read to its end now, up to 4 GiB.
  * @param[out] out receives the input, owned by the caller (release it with
  *        lsign_input_free()). Not NULL. Set to NULL on failure, except that
  *        it is left untouched when `fd` is negative.
@@ -87,6 +89,17 @@ LSIGN_EXTERN int lsign_input_from_fd(lsign_input **out, int fd);
  *   (`len` is 0); LSIGN_E_NOMEM.
  */
 LSIGN_EXTERN int lsign_input_from_memory(lsign_input **out, const void *data, size_t len);
+
+/**
+ * Whether the input looks like XML rather than PDF: its first byte that is
+ * not blank (space, tab, CR, LF), after a UTF-8 byte order mark, is '<'.
+ * This is how lsign_verify() and the command line choose; it reads no more
+ * than that byte and does not check that the XML is well-formed.
+ * @param in the input; NULL gives 0.
+ * @return 1 when it looks like XML, else 0.
+ * @since 1.1 (version node LIBSIGN_1.1).
+ */
+LSIGN_EXTERN int lsign_input_is_xml(const lsign_input *in);
 
 /**
  * Release an input: unmaps a file, frees a pipe's bytes; a memory input's

@@ -61,7 +61,8 @@ static void journal(const run *r, const char *event, const char *input, const ch
             line[n++] = *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p;
     }
     line[n++] = '\n';
-    /* One write() per line on an O_APPEND descriptor: lines never interleave. */
+    /* One write() per line on an O_APPEND descriptor: lines never interleave, and the workers
+     * need no lock to write them. */
     if (write(r->journal_fd, line, n) < 0)
         return;
 }
@@ -82,14 +83,17 @@ static void draw_progress(const run *r)
 }
 
 /* Records the outcome of item i and tells the user; called with the lock held. */
+static const char *event_of(const cli_batch_item *it)
+{
+    return it->result == CLI_SIGNED ? "signed" : it->result == CLI_FAILED ? "failed" : "skipped";
+}
+
+/* With r->lock held: counts item i and tells the terminal (its journal line is written). */
 static void report(run *r, size_t i)
 {
     cli_batch_item *it = &r->items[i];
-    const char *event = it->result == CLI_SIGNED   ? "signed"
-                        : it->result == CLI_FAILED ? "failed"
-                                                   : "skipped";
+    const char *event = event_of(it);
 
-    journal(r, event, it->input, it->output, it->error);
     r->done++;
     if (it->result == CLI_SIGNED)
         r->signed_count++;
@@ -165,9 +169,7 @@ static void one(run *r, size_t i)
         fail(it, LSIGN_E_IO, "the output exists (--force overwrites it, --resume skips it)");
         return;
     }
-    pthread_mutex_lock(&r->lock);
-    journal(r, "start", it->input, it->output, NULL);
-    pthread_mutex_unlock(&r->lock);
+    journal(r, "start", it->input, it->output, NULL); /* needs no lock: see journal() */
     rc = r->fn(r->userdata, i);
     if (rc == LSIGN_OK)
         it->result = CLI_SIGNED;
@@ -187,6 +189,8 @@ static void *worker(void *arg)
         if (i == SIZE_MAX)
             return NULL;
         one(r, i);
+        journal(r, event_of(&r->items[i]), r->items[i].input, r->items[i].output,
+                r->items[i].error);
         pthread_mutex_lock(&r->lock);
         report(r, i);
         pthread_mutex_unlock(&r->lock);

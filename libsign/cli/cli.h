@@ -25,9 +25,6 @@ void cli_json_string(FILE *f, const char *s);
 /* Writes {"file": NAME, "error": ERROR} to stdout: a FILE that could not be read. */
 void cli_json_file_error(const char *name, const char *error);
 
-/* Whether the file looks like XML: its first non-blank byte (after a UTF-8 BOM) is '<'. */
-int cli_looks_like_xml(const char *path);
-
 /* The exit status for an operation that failed with the lsign_status `code`. */
 int cli_exit_for(int code);
 

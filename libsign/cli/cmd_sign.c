@@ -718,12 +718,12 @@ static int setup(const sign_args *a, lsign_ctx **ctx, lsign_signer **signer)
     return CLI_EXIT_OK;
 }
 
-/* XML when --format or an --xml-* option says so, or (auto) when the file starts with '<'. */
-static int is_xml(const sign_args *a, const char *name)
+/* XML when --format or an --xml-* option says so, or (auto) when the input starts with '<'. */
+static int is_xml(const sign_args *a, const lsign_input *in)
 {
     if (a->format != FORMAT_AUTO)
         return a->format == FORMAT_XML;
-    return a->xml_forced || (strcmp(name, "-") != 0 && cli_looks_like_xml(name));
+    return a->xml_forced || lsign_input_is_xml(in);
 }
 
 /* The XML signature of one FILE, with the options PDF and XML share taken from --digest etc. */
@@ -767,8 +767,8 @@ static int sign_one(void *userdata, size_t i)
         rc = strcmp(out_name, "-") == 0 ? lsign_output_to_fd(&out, 1)
                                         : lsign_output_to_path(&out, out_name);
     if (rc == LSIGN_OK)
-        rc = is_xml(a, in_name) ? sign_xml(a, ctx, signer, in, out, in_name)
-                                : lsign_pdf_sign(ctx, signer, in, out, &a->pdf);
+        rc = is_xml(a, in) ? sign_xml(a, ctx, signer, in, out, in_name)
+                           : lsign_pdf_sign(ctx, signer, in, out, &a->pdf);
     lsign_output_free(out);
     lsign_input_free(in);
     return rc;

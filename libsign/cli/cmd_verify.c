@@ -183,8 +183,8 @@ static void verify_file(const verify_args *a, lsign_ctx *ctx, const char *name, 
 
     o->rc = lsign_input_from_path(&in, name);
     if (o->rc == LSIGN_OK)
-        o->rc = cli_looks_like_xml(name) ? verify_xml(a, ctx, in, name, &o->report)
-                                         : lsign_pdf_verify(ctx, in, name, &o->report);
+        o->rc = lsign_input_is_xml(in) ? verify_xml(a, ctx, in, name, &o->report)
+                                       : lsign_pdf_verify(ctx, in, name, &o->report);
     if (o->rc != LSIGN_OK)
         o->error = strdup(lsign_last_error());
     /* The report's text or JSON is made here, in the worker, not by the printing thread. */

@@ -142,22 +142,6 @@ void cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* XML when the first non-blank byte (after a UTF-8 BOM) is '<'. */
-int cli_looks_like_xml(const char *path)
-{
-    unsigned char head[256];
-    FILE *f = fopen(path, "rb");
-    size_t n = f != NULL ? fread(head, 1, sizeof head, f) : 0, i = 0;
-
-    if (f != NULL)
-        fclose(f);
-    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
-        i = 3;
-    while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
-        i++;
-    return i < n && head[i] == '<';
-}
-
 void cli_json_file_error(const char *name, const char *error)
 {
     fputs("{\"file\": ", stdout);

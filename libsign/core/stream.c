@@ -126,6 +126,11 @@ int lsi_input_is_xml(const lsi_input *in)
     return i < in->len && in->data[i] == '<';
 }
 
+int lsign_input_is_xml(const lsign_input *in)
+{
+    return in != NULL && lsi_input_is_xml(&in->in);
+}
+
 static int output_new(lsign_output **out, int kind)
 {
     if (out == NULL)

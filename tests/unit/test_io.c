@@ -89,6 +89,38 @@ static void test_input_read_or_mapped(void **state)
     }
 }
 
+/* lsign_input_is_xml: the first byte that is not blank, after a UTF-8 BOM, is '<'. */
+static void test_input_is_xml(void **state)
+{
+    static const struct {
+        const char *bytes;
+        int xml;
+    } cases[] = {
+        {"<?xml version=\"1.0\"?><a/>", 1},
+        {"\xEF\xBB\xBF<a/>", 1},
+        {" \r\n\t<a/>", 1},
+        {"%PDF-1.7\n", 0},
+        {"\xEF\xBB\xBF%PDF", 0},
+        {"   ", 0},
+        {"-<a/>", 0},
+        {"\xEF\xBB", 0},
+    };
+    lsign_input *in;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(lsign_input_from_memory(&in, cases[i].bytes, strlen(cases[i].bytes)),
+                         LSIGN_OK);
+        assert_int_equal(lsign_input_is_xml(in), cases[i].xml);
+        lsign_input_free(in);
+    }
+    test_write_file(in_dir("doc.xml"), "\n<HDon/>", 8);
+    assert_int_equal(lsign_input_from_path(&in, in_dir("doc.xml")), LSIGN_OK);
+    assert_int_equal(lsign_input_is_xml(in), 1);
+    lsign_input_free(in);
+    assert_int_equal(lsign_input_is_xml(NULL), 0);
+}
+
 static void read_back(const char *path, char *buf, size_t size, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -246,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_input_file_and_errors),
         cmocka_unit_test(test_input_read_or_mapped),
+        cmocka_unit_test(test_input_is_xml),
         cmocka_unit_test(test_path_output_is_atomic),
         cmocka_unit_test(test_path_output_patches_flushed_and_buffered),
         cmocka_unit_test(test_path_output_abandoned_leaves_nothing),
