@@ -5,16 +5,33 @@
  * that keeps its messageDigest goes all the way through the signer lookup,
  * the signature, ESS, the signing time, a timestamp token and the chain to
  * the trusted test root; lsi_cms_signature_value() reads it too. Seeds:
- * the CMS of signed files of other tools and of libsign (B-B and B-T).
+ * the CMS of signed files of other tools and of libsign (B-B and B-T). The
+ * same bytes go through lsi_cms_signer_layout_read(), whose offsets must stay
+ * inside them.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cms/parts.h"
 #include "cms/timestamp.h"
 #include "json_check.h"
 #include "libsign/libsign.h"
+
+/* The signer layout (what a signing template is filled by) stays inside the input. */
+static void check_layout(const uint8_t *data, size_t size)
+{
+    lsi_cms_signer_layout at;
+
+    if (!lsi_cms_signer_layout_read(data, size, &at))
+        return;
+    if (at.attrs + at.attrs_len > size || at.digest + at.digest_len > size ||
+        at.time + at.time_len > size || at.signature + at.signature_len > size ||
+        at.digest < at.attrs || at.digest + at.digest_len > at.attrs + at.attrs_len ||
+        data[at.attrs] != 0xa0)
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -112,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     verify(pdf, base_len);
     if (lsi_cms_signature_value(data, size, &sig, &sig_len) == LSIGN_OK)
         free(sig);
+    check_layout(data, size);
     lsign_error_clear();
     free(pdf);
     return 0;

@@ -215,6 +215,8 @@ int lsi_cms_signer_layout_read(const unsigned char *bytes, size_t len, lsi_cms_s
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* digestAlgorithm */
         !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))
         return 0;
+    if (*start != 0xa0) /* [0] IMPLICIT SET OF, constructed: a signer hashes it as 0x31 */
+        return 0;
     out->attrs = (size_t)(start - bytes);
     out->attrs_len = (size_t)(attrs.end - start);
     while (attrs.p < attrs.end)

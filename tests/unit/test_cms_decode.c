@@ -146,6 +146,43 @@ static void test_other_shapes_decode_plainly(void **state)
     OPENSSL_free(der);
 }
 
+/* The offsets lsi_cms_signer_layout_read() gives hold what OpenSSL reads there. */
+static void test_signer_layout(void **state)
+{
+    unsigned char *der;
+    size_t len = signed_data(0, &der);
+    const unsigned char *p = der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+    const ASN1_OCTET_STRING *md = CMS_signed_get0_data_by_OBJ(
+                                si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING),
+                            *sig = CMS_SignerInfo_get0_signature(si);
+    int at = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+    ASN1_TYPE *time = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, at), 0);
+    unsigned char *time_der = NULL;
+    int time_len = i2d_ASN1_TYPE(time, &time_der);
+    lsi_cms_signer_layout l;
+
+    (void)state;
+    assert_non_null(md);
+    assert_true(time_len > 0);
+    assert_int_equal(lsi_cms_signer_layout_read(der, len, &l), 1);
+    assert_int_equal(l.digest_len, (size_t)ASN1_STRING_length(md));
+    assert_memory_equal(der + l.digest, ASN1_STRING_get0_data(md), l.digest_len);
+    assert_int_equal(l.signature_len, (size_t)ASN1_STRING_length(sig));
+    assert_memory_equal(der + l.signature, ASN1_STRING_get0_data(sig), l.signature_len);
+    assert_int_equal(l.time_len, (size_t)time_len);
+    assert_memory_equal(der + l.time, time_der, l.time_len);
+    assert_int_equal(der[l.attrs], 0xa0);
+    assert_true(l.attrs < l.digest && l.digest + l.digest_len <= l.attrs + l.attrs_len);
+    /* Not exactly one such SignedData: a trailing byte, a cut, garbage. */
+    assert_int_equal(lsi_cms_signer_layout_read(der, len - 1, &l), 0);
+    assert_int_equal(lsi_cms_signer_layout_read((const unsigned char *)"\x30\x00", 2, &l), 0);
+    OPENSSL_free(time_der);
+    CMS_ContentInfo_free(cms);
+    OPENSSL_free(der);
+}
+
 static void test_texts_made_once_for_shared_certificates(void **state)
 {
     X509 *own = read_cert("signer-rsa2048.crt"), *shared;
@@ -181,6 +218,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_certificates_from_the_cache),
         cmocka_unit_test(test_other_shapes_decode_plainly),
+        cmocka_unit_test(test_signer_layout),
         cmocka_unit_test(test_texts_made_once_for_shared_certificates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
