@@ -5,6 +5,7 @@
 
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/grow.h"
 #include "pdf/arena.h"
 #include "pdf/filter.h"
 #include "pdf/lexer.h"
@@ -257,13 +258,11 @@ static int read_section(lsi_pdf_doc *doc, uint64_t offset, section *s)
 /* Follows startxref and the /Prev chain; sections come back newest first. */
 static int read_chain(lsi_pdf_doc *doc, section **out, size_t *count)
 {
-    section *secs = calloc(MAX_SECTIONS, sizeof *secs);
+    section *secs = NULL; /* grown as read: most files have one or two revisions */
     uint64_t offset;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     int rc;
 
-    if (secs == NULL)
-        return lsi_error_nomem();
     rc = lsi_pdf_find_startxref(doc->data, doc->len, 1024, &offset);
     while (rc == LSIGN_OK) {
         int64_t prev;
@@ -274,8 +273,10 @@ static int read_chain(lsi_pdf_doc *doc, section **out, size_t *count)
                                (unsigned long long)offset);
         if (rc == LSIGN_OK && n == MAX_SECTIONS)
             rc = lsi_error(LSIGN_E_LIMIT, "PDF: more than %d revisions", MAX_SECTIONS);
-        if (rc == LSIGN_OK)
+        if (rc == LSIGN_OK && (rc = LSI_RESERVE(secs, cap, n)) == LSIGN_OK) {
+            memset(&secs[n], 0, sizeof secs[n]);
             rc = read_section(doc, offset, &secs[n++]);
+        }
         if (rc != LSIGN_OK || !get_int(secs[n - 1].rev.trailer, "Prev", &prev))
             break;
         if (prev < 0) {

@@ -126,6 +126,40 @@ static void test_incremental_revisions(void **state)
     lsi_pdf_doc_free(doc);
 }
 
+/* A chain longer than the revision array's first allocations: read in order, newest first wins. */
+static void test_many_revisions(void **state)
+{
+    enum { REVISIONS = 40 };
+    size_t ends[REVISIONS], len = simple_pdf();
+    char extra[64], page[96];
+    const char *const update[] = {page};
+    const lsi_pdf_obj *page_obj;
+    int64_t rotate;
+    lsi_pdf_doc *doc;
+
+    (void)state;
+    ends[0] = len;
+    for (int i = 1; i < REVISIONS; i++) {
+        const char *startxref = buf + len;
+        while (memcmp(startxref, "startxref\n", 10) != 0)
+            startxref--;
+        snprintf(extra, sizeof extra, "/Prev %ld", strtol(startxref + 10, NULL, 10));
+        snprintf(page, sizeof page, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Rotate %d >>",
+                 i * 90 % 360);
+        len = add_revision(len, 3, update, 1, extra);
+        ends[i] = len;
+    }
+    doc = open_ok((unsigned char *)buf, len);
+    assert_int_equal(lsi_pdf_doc_revision_count(doc), REVISIONS);
+    for (int i = 0; i < REVISIONS; i++)
+        assert_int_equal(lsi_pdf_doc_revision(doc, (size_t)i)->end, ends[i]);
+    assert_int_equal(lsi_pdf_doc_get(doc, 3, &page_obj), LSIGN_OK);
+    assert_true(lsi_pdf_get_int(lsi_pdf_dict_get(page_obj, "Rotate"), &rotate));
+    assert_int_equal(rotate, (REVISIONS - 1) * 90 % 360);
+    check_content(doc);
+    lsi_pdf_doc_free(doc);
+}
+
 static void test_indirect_length_and_self_reference(void **state)
 {
     const char *objs[] = {
@@ -594,6 +628,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classic_file),
         cmocka_unit_test(test_incremental_revisions),
+        cmocka_unit_test(test_many_revisions),
         cmocka_unit_test(test_indirect_length_and_self_reference),
         cmocka_unit_test(test_damaged_files_are_rebuilt),
         cmocka_unit_test(test_wrong_object_offset_found_by_scanning),
