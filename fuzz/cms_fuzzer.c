@@ -7,12 +7,16 @@
  * the trusted test root; lsi_cms_signature_value() reads it too. Seeds:
  * the CMS of signed files of other tools and of libsign (B-B and B-T). The
  * same bytes go through lsi_cms_signer_layout_read(), whose offsets must stay
- * inside them.
+ * inside them, and through lsi_cms_decode(), which must agree with OpenSSL's
+ * d2i on whether they decode.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
 
 #include "cms/parts.h"
 #include "cms/timestamp.h"
@@ -31,6 +35,24 @@ static void check_layout(const uint8_t *data, size_t size)
         at.digest < at.attrs || at.digest + at.digest_len > at.attrs + at.attrs_len ||
         data[at.attrs] != 0xa0)
         abort();
+}
+
+/* The decode that takes certificates from the cache refuses what OpenSSL's own refuses, and
+ * reads as many bytes. */
+static void check_decode(const uint8_t *data, size_t size)
+{
+    const unsigned char *p = data;
+    CMS_ContentInfo *plain = d2i_CMS_ContentInfo(NULL, &p, (long)size), *ours;
+    STACK_OF(X509) *certs = NULL;
+    size_t used = 0;
+
+    ours = lsi_cms_decode(data, size, &used, &certs);
+    if ((ours != NULL && plain == NULL) || (ours != NULL && used != (size_t)(p - data)))
+        abort();
+    CMS_ContentInfo_free(ours);
+    CMS_ContentInfo_free(plain);
+    sk_X509_pop_free(certs, X509_free);
+    ERR_clear_error();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -130,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lsi_cms_signature_value(data, size, &sig, &sig_len) == LSIGN_OK)
         free(sig);
     check_layout(data, size);
+    check_decode(data, size);
     lsign_error_clear();
     free(pdf);
     return 0;

@@ -16,6 +16,18 @@ typedef struct {
     const unsigned char *p, *end;
 } der;
 
+/* DER's forms: SEQUENCE, SET and every context-specific element this walk meets ([0] EXPLICIT
+ * content, [0]/[1] IMPLICIT SET OF, signedAttrs) are constructed; the universal others are
+ * primitive. The cut-and-decode path re-encodes headers, so it must refuse what OpenSSL does. */
+static int form_is_der(int ret, int tag, int cls)
+{
+    int constructed = (ret & V_ASN1_CONSTRUCTED) != 0;
+
+    if (cls == V_ASN1_UNIVERSAL)
+        return constructed == (tag == V_ASN1_SEQUENCE || tag == V_ASN1_SET);
+    return cls != V_ASN1_CONTEXT_SPECIFIC || constructed;
+}
+
 static int next(der *d, int *tag, int *cls, der *inside, const unsigned char **start)
 {
     const unsigned char *q = d->p;
@@ -25,8 +37,8 @@ static int next(der *d, int *tag, int *cls, der *inside, const unsigned char **s
     if (d->p >= d->end || d->end - d->p > LONG_MAX)
         return 0;
     ret = ASN1_get_object(&q, &len, tag, cls, (long)(d->end - d->p));
-    if ((ret & 0x80) || ret == 0x21) /* an error, or an indefinite length (BER, not DER) */
-        return 0;
+    if ((ret & 0x80) || ret == 0x21 || !form_is_der(ret, *tag, *cls))
+        return 0; /* an error, an indefinite length (BER, not DER) or a form DER does not have */
     if (start != NULL)
         *start = d->p;
     inside->p = q;
@@ -213,9 +225,7 @@ int lsi_cms_signer_layout_read(const unsigned char *bytes, size_t len, lsi_cms_s
         !expect(&si, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* sid */
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* digestAlgorithm */
-        !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))
-        return 0;
-    if (*start != 0xa0) /* [0] IMPLICIT SET OF, constructed: a signer hashes it as 0x31 */
+        !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))     /* hashed as SET OF */
         return 0;
     out->attrs = (size_t)(start - bytes);
     out->attrs_len = (size_t)(attrs.end - start);

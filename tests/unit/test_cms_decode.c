@@ -146,6 +146,66 @@ static void test_other_shapes_decode_plainly(void **state)
     OPENSSL_free(der);
 }
 
+/* The offset just past the header of the element at p (which the test built: well formed). */
+static size_t header_end(const unsigned char *der, size_t at)
+{
+    const unsigned char *p = der + at;
+    long len;
+    int tag, cls;
+
+    assert_int_equal(ASN1_get_object(&p, &len, &tag, &cls, 1 << 20) & 0x80, 0);
+    return (size_t)(p - der);
+}
+
+static size_t element_end(const unsigned char *der, size_t at)
+{
+    const unsigned char *p = der + at;
+    long len;
+    int tag, cls;
+
+    ASN1_get_object(&p, &len, &tag, &cls, 1 << 20);
+    return (size_t)(p - der) + (size_t)len;
+}
+
+/* A primitive form where DER has a constructed one: decoded or refused exactly as OpenSSL's
+ * own d2i does, never re-encoded into a valid shape by the fast path. (OpenSSL 3.0 refuses the
+ * first two and takes a primitive certificates [0].) */
+static void test_constructed_forms_as_openssl(void **state)
+{
+    unsigned char *der, *bad;
+    size_t len = signed_data(0, &der), used, spots[3];
+    STACK_OF(X509) *certs = NULL;
+
+    (void)state;
+    spots[0] = element_end(der, header_end(der, 0)); /* ContentInfo's [0] EXPLICIT */
+    spots[1] = header_end(der, spots[0]);            /* the SignedData SEQUENCE */
+    spots[2] = header_end(der, spots[1]);            /* its version */
+    for (int skip = 0; skip < 3; skip++)             /* version, digestAlgorithms, encap */
+        spots[2] = element_end(der, spots[2]);       /* now: the certificates [0] */
+    assert_int_equal(der[spots[0]], 0xa0);
+    assert_int_equal(der[spots[1]], 0x30);
+    assert_int_equal(der[spots[2]], 0xa0);
+    bad = malloc(len);
+    assert_non_null(bad);
+    for (size_t i = 0; i < 3; i++) {
+        const unsigned char *p;
+        CMS_ContentInfo *plain, *ours;
+        memcpy(bad, der, len);
+        bad[spots[i]] &= (unsigned char)~0x20;
+        p = bad;
+        plain = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+        ours = lsi_cms_decode(bad, len, &used, &certs);
+        assert_int_equal(ours != NULL, plain != NULL);
+        CMS_ContentInfo_free(ours);
+        CMS_ContentInfo_free(plain);
+        sk_X509_pop_free(certs, X509_free);
+        certs = NULL;
+        assert_int_equal(lsi_cms_signer_layout_read(bad, len, &(lsi_cms_signer_layout){0}), 0);
+    }
+    free(bad);
+    OPENSSL_free(der);
+}
+
 /* The offsets lsi_cms_signer_layout_read() gives hold what OpenSSL reads there. */
 static void test_signer_layout(void **state)
 {
@@ -219,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_certificates_from_the_cache),
         cmocka_unit_test(test_other_shapes_decode_plainly),
         cmocka_unit_test(test_signer_layout),
+        cmocka_unit_test(test_constructed_forms_as_openssl),
         cmocka_unit_test(test_texts_made_once_for_shared_certificates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
