@@ -16,18 +16,6 @@ typedef struct {
     const unsigned char *p, *end;
 } der;
 
-/* DER's forms: SEQUENCE, SET and every context-specific element this walk meets ([0] EXPLICIT
- * content, [0]/[1] IMPLICIT SET OF, signedAttrs) are constructed; the universal others are
- * primitive. The cut-and-decode path re-encodes headers, so it must refuse what OpenSSL does. */
-static int form_is_der(int ret, int tag, int cls)
-{
-    int constructed = (ret & V_ASN1_CONSTRUCTED) != 0;
-
-    if (cls == V_ASN1_UNIVERSAL)
-        return constructed == (tag == V_ASN1_SEQUENCE || tag == V_ASN1_SET);
-    return cls != V_ASN1_CONTEXT_SPECIFIC || constructed;
-}
-
 static int next(der *d, int *tag, int *cls, der *inside, const unsigned char **start)
 {
     const unsigned char *q = d->p;
@@ -37,8 +25,8 @@ static int next(der *d, int *tag, int *cls, der *inside, const unsigned char **s
     if (d->p >= d->end || d->end - d->p > LONG_MAX)
         return 0;
     ret = ASN1_get_object(&q, &len, tag, cls, (long)(d->end - d->p));
-    if ((ret & 0x80) || ret == 0x21 || !form_is_der(ret, *tag, *cls))
-        return 0; /* an error, an indefinite length (BER, not DER) or a form DER does not have */
+    if ((ret & 0x80) || ret == 0x21) /* an error, or an indefinite length (BER, not DER) */
+        return 0;
     if (start != NULL)
         *start = d->p;
     inside->p = q;
@@ -225,7 +213,9 @@ int lsi_cms_signer_layout_read(const unsigned char *bytes, size_t len, lsi_cms_s
         !expect(&si, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* sid */
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* digestAlgorithm */
-        !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))     /* hashed as SET OF */
+        !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))
+        return 0;
+    if (*start != 0xa0) /* [0] IMPLICIT SET OF, constructed: a signer hashes it as 0x31 */
         return 0;
     out->attrs = (size_t)(start - bytes);
     out->attrs_len = (size_t)(attrs.end - start);
@@ -251,17 +241,20 @@ typedef struct {
     size_t used;                            /* the ContentInfo's length */
 } layout;
 
+/* The elements whose headers without_certs() writes anew must have the constructed form
+ * they get there, or a primitive one OpenSSL refuses would come out as valid. */
 static int find_layout(const unsigned char *bytes, size_t len, layout *l)
 {
     der all = {bytes, bytes + len}, ci, el, explicit0, sd;
+    const unsigned char *e0_start, *sd_start;
     int tag, cls;
 
-    if (!expect(&all, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &ci, NULL) ||
+    if (!expect(&all, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &ci, NULL) || bytes[0] != 0x30 ||
         !expect(&ci, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &el, &l->oid) ||
         !oid_is(&el, signed_data_oid, sizeof signed_data_oid) ||
-        !expect(&ci, 0, V_ASN1_CONTEXT_SPECIFIC, &explicit0, NULL) || ci.p != ci.end ||
-        !expect(&explicit0, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &sd, NULL) ||
-        explicit0.p != explicit0.end)
+        !expect(&ci, 0, V_ASN1_CONTEXT_SPECIFIC, &explicit0, &e0_start) || *e0_start != 0xa0 ||
+        ci.p != ci.end || !expect(&explicit0, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &sd, &sd_start) ||
+        *sd_start != 0x30 || explicit0.p != explicit0.end)
         return 0;
     l->oid_end = el.end;
     l->used = (size_t)(ci.end - bytes);
@@ -270,9 +263,8 @@ static int find_layout(const unsigned char *bytes, size_t len, layout *l)
     if (!expect(&sd, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||  /* version */
         !expect(&sd, V_ASN1_SET, V_ASN1_UNIVERSAL, &el, NULL) ||      /* digestAlgorithms */
         !expect(&sd, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* encapContentInfo */
-        !next(&sd, &tag, &cls, &l->cert_list, &l->certs) || tag != 0 ||
-        cls != V_ASN1_CONTEXT_SPECIFIC)
-        return 0;
+        !next(&sd, &tag, &cls, &l->cert_list, &l->certs) || *l->certs != 0xa0)
+        return 0; /* certificates: [0] IMPLICIT SET OF, constructed */
     l->certs_end = sd.p;
     return 1;
 }

@@ -168,12 +168,12 @@ static size_t element_end(const unsigned char *der, size_t at)
 }
 
 /* A primitive form where DER has a constructed one: decoded or refused exactly as OpenSSL's
- * own d2i does, never re-encoded into a valid shape by the fast path. (OpenSSL 3.0 refuses the
- * first two and takes a primitive certificates [0].) */
+ * own d2i does, never re-encoded into a valid shape by the fast path. (OpenSSL 3.0 takes a
+ * primitive certificates [0] and refuses the others.) */
 static void test_constructed_forms_as_openssl(void **state)
 {
     unsigned char *der, *bad;
-    size_t len = signed_data(0, &der), used, spots[3];
+    size_t len = signed_data(0, &der), used, spots[4];
     STACK_OF(X509) *certs = NULL;
 
     (void)state;
@@ -187,7 +187,8 @@ static void test_constructed_forms_as_openssl(void **state)
     assert_int_equal(der[spots[2]], 0xa0);
     bad = malloc(len);
     assert_non_null(bad);
-    for (size_t i = 0; i < 3; i++) {
+    spots[3] = 0; /* the ContentInfo SEQUENCE */
+    for (size_t i = 0; i < 4; i++) {
         const unsigned char *p;
         CMS_ContentInfo *plain, *ours;
         memcpy(bad, der, len);
@@ -200,7 +201,6 @@ static void test_constructed_forms_as_openssl(void **state)
         CMS_ContentInfo_free(plain);
         sk_X509_pop_free(certs, X509_free);
         certs = NULL;
-        assert_int_equal(lsi_cms_signer_layout_read(bad, len, &(lsi_cms_signer_layout){0}), 0);
     }
     free(bad);
     OPENSSL_free(der);
