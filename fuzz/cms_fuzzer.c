@@ -47,7 +47,7 @@ static void check_decode(const uint8_t *data, size_t size)
     size_t used = 0;
 
     ours = lsi_cms_decode(data, size, &used, &certs);
-    if ((ours != NULL && plain == NULL) || (ours != NULL && used != (size_t)(p - data)))
+    if (ours != NULL && (plain == NULL || used != (size_t)(p - data)))
         abort();
     CMS_ContentInfo_free(ours);
     CMS_ContentInfo_free(plain);

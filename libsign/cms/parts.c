@@ -42,6 +42,20 @@ static int expect(der *d, int tag, int cls, der *inside, const unsigned char **s
     return next(d, &t, &c, inside, start) && t == tag && c == cls;
 }
 
+/* An element whose identifier octet is `id`, which also fixes its form: 0x30 a SEQUENCE,
+ * 0xa0 a constructed [0]. */
+static int expect_id(der *d, unsigned char id, der *inside, const unsigned char **start)
+{
+    const unsigned char *at;
+    int tag, cls;
+
+    if (!next(d, &tag, &cls, inside, &at) || *at != id)
+        return 0;
+    if (start != NULL)
+        *start = at;
+    return 1;
+}
+
 static long integer(const der *whole, const unsigned char *start)
 {
     const unsigned char *p = start;
@@ -213,9 +227,7 @@ int lsi_cms_signer_layout_read(const unsigned char *bytes, size_t len, lsi_cms_s
         !expect(&si, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* sid */
         !expect(&si, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* digestAlgorithm */
-        !expect(&si, 0, V_ASN1_CONTEXT_SPECIFIC, &attrs, &start))
-        return 0;
-    if (*start != 0xa0) /* [0] IMPLICIT SET OF, constructed: a signer hashes it as 0x31 */
+        !expect_id(&si, 0xa0, &attrs, &start)) /* [0] IMPLICIT SET OF: hashed as 0x31 */
         return 0;
     out->attrs = (size_t)(start - bytes);
     out->attrs_len = (size_t)(attrs.end - start);
@@ -246,15 +258,12 @@ typedef struct {
 static int find_layout(const unsigned char *bytes, size_t len, layout *l)
 {
     der all = {bytes, bytes + len}, ci, el, explicit0, sd;
-    const unsigned char *e0_start, *sd_start;
-    int tag, cls;
 
-    if (!expect(&all, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &ci, NULL) || bytes[0] != 0x30 ||
+    if (!expect_id(&all, 0x30, &ci, NULL) ||
         !expect(&ci, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &el, &l->oid) ||
         !oid_is(&el, signed_data_oid, sizeof signed_data_oid) ||
-        !expect(&ci, 0, V_ASN1_CONTEXT_SPECIFIC, &explicit0, &e0_start) || *e0_start != 0xa0 ||
-        ci.p != ci.end || !expect(&explicit0, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &sd, &sd_start) ||
-        *sd_start != 0x30 || explicit0.p != explicit0.end)
+        !expect_id(&ci, 0xa0, &explicit0, NULL) || ci.p != ci.end ||
+        !expect_id(&explicit0, 0x30, &sd, NULL) || explicit0.p != explicit0.end)
         return 0;
     l->oid_end = el.end;
     l->used = (size_t)(ci.end - bytes);
@@ -263,8 +272,8 @@ static int find_layout(const unsigned char *bytes, size_t len, layout *l)
     if (!expect(&sd, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, &el, NULL) ||  /* version */
         !expect(&sd, V_ASN1_SET, V_ASN1_UNIVERSAL, &el, NULL) ||      /* digestAlgorithms */
         !expect(&sd, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &el, NULL) || /* encapContentInfo */
-        !next(&sd, &tag, &cls, &l->cert_list, &l->certs) || *l->certs != 0xa0)
-        return 0; /* certificates: [0] IMPLICIT SET OF, constructed */
+        !expect_id(&sd, 0xa0, &l->cert_list, &l->certs))              /* certificates [0] */
+        return 0;
     l->certs_end = sd.p;
     return 1;
 }

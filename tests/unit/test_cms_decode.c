@@ -146,25 +146,25 @@ static void test_other_shapes_decode_plainly(void **state)
     OPENSSL_free(der);
 }
 
-/* The offset just past the header of the element at p (which the test built: well formed). */
-static size_t header_end(const unsigned char *der, size_t at)
+/* The offset just past the header of the element at `at` (which the test built: well formed),
+ * and, in *content_len, the length of its contents. */
+static size_t header_end(const unsigned char *der, size_t at, size_t *content_len)
 {
     const unsigned char *p = der + at;
     long len;
     int tag, cls;
 
     assert_int_equal(ASN1_get_object(&p, &len, &tag, &cls, 1 << 20) & 0x80, 0);
+    if (content_len != NULL)
+        *content_len = (size_t)len;
     return (size_t)(p - der);
 }
 
 static size_t element_end(const unsigned char *der, size_t at)
 {
-    const unsigned char *p = der + at;
-    long len;
-    int tag, cls;
+    size_t content_len, end = header_end(der, at, &content_len);
 
-    ASN1_get_object(&p, &len, &tag, &cls, 1 << 20);
-    return (size_t)(p - der) + (size_t)len;
+    return end + content_len;
 }
 
 /* A primitive form where DER has a constructed one: decoded or refused exactly as OpenSSL's
@@ -177,11 +177,11 @@ static void test_constructed_forms_as_openssl(void **state)
     STACK_OF(X509) *certs = NULL;
 
     (void)state;
-    spots[0] = element_end(der, header_end(der, 0)); /* ContentInfo's [0] EXPLICIT */
-    spots[1] = header_end(der, spots[0]);            /* the SignedData SEQUENCE */
-    spots[2] = header_end(der, spots[1]);            /* its version */
-    for (int skip = 0; skip < 3; skip++)             /* version, digestAlgorithms, encap */
-        spots[2] = element_end(der, spots[2]);       /* now: the certificates [0] */
+    spots[0] = element_end(der, header_end(der, 0, NULL)); /* ContentInfo's [0] EXPLICIT */
+    spots[1] = header_end(der, spots[0], NULL);            /* the SignedData SEQUENCE */
+    spots[2] = header_end(der, spots[1], NULL);            /* its version */
+    for (int skip = 0; skip < 3; skip++)                   /* version, digestAlgorithms, encap */
+        spots[2] = element_end(der, spots[2]);             /* now: the certificates [0] */
     assert_int_equal(der[spots[0]], 0xa0);
     assert_int_equal(der[spots[1]], 0x30);
     assert_int_equal(der[spots[2]], 0xa0);
